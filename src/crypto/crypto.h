@@ -1,5 +1,5 @@
 /* Keel's primitive interface. Everything cryptographic goes through here; only src/crypto/
- * and src/x509/ include <openssl/*.h>. Algorithm objects are fetched once in
+ * and src/x509/ include <openssl/...> headers. Algorithm objects are fetched once in
  * keel_crypto_init(); nothing below fetches implicitly. All functions return 0 or a
  * negative GNUTLS_E_* code. Nothing here logs. */
 #ifndef KEEL_CRYPTO_H
@@ -108,7 +108,8 @@ typedef enum {
 
 typedef struct keel_kx keel_kx;     /* an ephemeral private key */
 /* Generates a key pair; writes the public value in TLS encoding (X25519: 32 bytes; NIST:
- * uncompressed point; DH: big-endian padded to the length of p) to pub, *pub_len = length. */
+ * uncompressed point; DH: big-endian padded to the length of p) to pub, *pub_len = length.
+ * pub holds KEEL_MAX_KX_PUB_LEN bytes. */
 int keel_kx_generate(keel_kx_id id, keel_kx **out, uint8_t *pub, size_t *pub_len);
 /* TLS 1.2 DHE with the server's (or the user's) explicit group. */
 int keel_kx_generate_dh(const uint8_t *p, size_t p_len, const uint8_t *g, size_t g_len,
@@ -116,14 +117,17 @@ int keel_kx_generate_dh(const uint8_t *p, size_t p_len, const uint8_t *g, size_t
 /* Shared secret with a peer's public value. The peer value is validated (on the curve,
  * right length, 1 < y < p-1, not an all-zero X25519 result): failures return
  * GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER. DH secrets are padded to the length of p
- * (TLS 1.3); TLS 1.2 callers strip leading zeros themselves. */
+ * (TLS 1.3); TLS 1.2 callers strip leading zeros themselves. secret holds
+ * KEEL_MAX_KX_SECRET_LEN bytes. A DH peer value may be shorter than p (TLS 1.2 senders may
+ * strip leading zeros); TLS 1.3 callers check that peer_len is the group's public length
+ * (RFC 8446 4.2.8.1). */
 int keel_kx_derive(keel_kx *kx, const uint8_t *peer, size_t peer_len,
                    uint8_t *secret, size_t *secret_len);
 /* Minimum bits of p accepted by keel_kx_generate_dh on the client side is the caller's
  * check; this reports the size of the group. */
 size_t keel_kx_prime_bits(const keel_kx *kx);
 void keel_kx_free(keel_kx *kx);
-/* Test-only: a key pair from a fixed private key (RFC 8448 traces). */
+/* Test-only: a key pair from a fixed private key (RFC 8448 traces); X25519 and X448 only. */
 int keel_test_kx_from_private(keel_kx_id id, const uint8_t *priv, size_t priv_len,
                               keel_kx **out, uint8_t *pub, size_t *pub_len);
 
@@ -157,6 +161,26 @@ int keel_sign(const keel_pkey *priv, uint16_t scheme, const uint8_t *msg, size_t
 /* GNUTLS_E_PK_SIG_VERIFY_FAILED on a bad signature. */
 int keel_verify(const keel_pkey *pub, uint16_t scheme, const uint8_t *msg, size_t msg_len,
                 const uint8_t *sig, size_t sig_len);
+/* The same, with flags. KEEL_SIG_TLS12: the TLS 1.2 reading of the ECDSA code points
+ * (RFC 5246 7.4.1.4.1: e.g. 0x0403 is ECDSA with SHA-256 on any of Keel's curves); without
+ * it, TLS 1.3's (the curve is part of the scheme). */
+#define KEEL_SIG_TLS12 1u
+int keel_pkey_scheme_ok_ex(const keel_pkey *k, uint16_t scheme, unsigned flags);
+int keel_sign_ex(const keel_pkey *priv, uint16_t scheme, unsigned flags, const uint8_t *msg,
+                 size_t msg_len, uint8_t *sig, size_t *sig_len);
+int keel_verify_ex(const keel_pkey *pub, uint16_t scheme, unsigned flags, const uint8_t *msg,
+                   size_t msg_len, const uint8_t *sig, size_t sig_len);
+/* Public keys from raw values, without libcrypto's (slow) decoders: the fast path for
+ * certificate keys. EC: the uncompressed point (0x04 || X || Y) on the curve of type, rejected
+ * (GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER) if not on the curve; RSA: big-endian n and e;
+ * EdDSA: the raw public key (32 or 57 bytes). */
+int keel_pkey_import_ec(keel_pk_type type, const uint8_t *point, size_t len, keel_pkey **out);
+int keel_pkey_import_rsa(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
+                         keel_pkey **out);
+int keel_pkey_import_eddsa(keel_pk_type type, const uint8_t *pub, size_t len, keel_pkey **out);
+/* Test-only: a fresh private key (bits: RSA modulus size; ignored for the other types). */
+int keel_test_pkey_generate(keel_pk_type type, unsigned bits, keel_pkey **out);
+
 /* TLS 1.2 signatures with MD5+SHA1 are never used; RSA key exchange only below. */
 int keel_rsa_encrypt(const keel_pkey *pub, const uint8_t *in, size_t in_len,
                      uint8_t *out, size_t *out_len /* in: capacity */);

@@ -1,0 +1,126 @@
+/* AEAD record protection: one EVP_CIPHER_CTX per direction, keyed once, re-nonced per record;
+ * no allocation per record. */
+#include <limits.h>
+#include <openssl/core_names.h>
+#include "crypto/internal.h"
+
+struct keel_aead {
+    EVP_CIPHER_CTX *ctx;
+    keel_aead_id id;
+    int encrypt;
+    int keyed;
+};
+
+size_t keel_aead_key_len(keel_aead_id id)
+{
+    switch (id) {
+    case KEEL_AEAD_AES_128_GCM: return 16;
+    case KEEL_AEAD_AES_256_GCM: return 32;
+    case KEEL_AEAD_CHACHA20_POLY1305: return 32;
+    case KEEL_AEAD_NONE:
+    default: return 0;
+    }
+}
+
+int keel_aead_new(keel_aead_id id, int encrypt, keel_aead **out)
+{
+    keel_aead *a;
+
+    *out = NULL;
+    CHECK((unsigned)id < KEEL_AEAD_COUNT && keel_ossl.aead[id] != NULL, GNUTLS_E_INVALID_REQUEST);
+    a = keel_calloc(1, sizeof *a);
+    CHECK(a != NULL, GNUTLS_E_MEMORY_ERROR);
+    a->id = id;
+    a->encrypt = encrypt ? 1 : 0;
+    a->ctx = EVP_CIPHER_CTX_new();
+    /* The default IV length of all three ciphers is 12 bytes, the TLS nonce length. */
+    if (a->ctx == NULL
+        || !EVP_CipherInit_ex2(a->ctx, keel_ossl.aead[id], NULL, NULL, a->encrypt, NULL)
+        || EVP_CIPHER_CTX_get_iv_length(a->ctx) != KEEL_AEAD_NONCE_LEN) {
+        keel_aead_free(a);
+        return keel_ossl_fail(GNUTLS_E_INTERNAL_ERROR);
+    }
+    *out = a;
+    return 0;
+}
+
+int keel_aead_set_key(keel_aead *a, const uint8_t *key)
+{
+    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, key, NULL, a->encrypt)) {
+        a->keyed = 0;
+        return keel_ossl_fail(GNUTLS_E_INTERNAL_ERROR);
+    }
+    a->keyed = 1;
+    return 0;
+}
+
+/* Nonce, AAD and the in-place body; the caller finishes with the tag. */
+static int aead_run(keel_aead *a, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
+                    uint8_t *buf, size_t len, int *outl)
+{
+    int n;
+
+    *outl = 0;
+    if (aad_len > INT_MAX || len > INT_MAX)
+        return 0;
+    if (!EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, nonce, a->encrypt))
+        return 0;
+    if (aad_len > 0 && !EVP_CipherUpdate(a->ctx, NULL, &n, aad, (int)aad_len))
+        return 0;
+    if (len > 0 && !EVP_CipherUpdate(a->ctx, buf, outl, buf, (int)len))
+        return 0;
+    return 1;
+}
+
+int keel_aead_seal(keel_aead *a, const uint8_t nonce[KEEL_AEAD_NONCE_LEN],
+                   const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len,
+                   uint8_t tag[KEEL_AEAD_TAG_LEN])
+{
+    OSSL_PARAM params[2];
+    int outl, finl;
+
+    uint8_t none[1];
+
+    CHECK(a->encrypt && a->keyed, GNUTLS_E_INVALID_REQUEST);
+    if (!aead_run(a, nonce, aad, aad_len, buf, len, &outl)
+        || !EVP_CipherFinal_ex(a->ctx, len ? buf + outl : none, &finl) || (size_t)outl + (size_t)finl != len)
+        return keel_ossl_fail(GNUTLS_E_ENCRYPTION_FAILED);
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, KEEL_AEAD_TAG_LEN);
+    params[1] = OSSL_PARAM_construct_end();
+    if (!EVP_CIPHER_CTX_get_params(a->ctx, params))
+        return keel_ossl_fail(GNUTLS_E_ENCRYPTION_FAILED);
+    return 0;
+}
+
+int keel_aead_open(keel_aead *a, const uint8_t nonce[KEEL_AEAD_NONCE_LEN],
+                   const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len,
+                   const uint8_t tag[KEEL_AEAD_TAG_LEN])
+{
+    OSSL_PARAM params[2];
+    int outl, finl;
+
+    uint8_t none[1];
+
+    CHECK(!a->encrypt && a->keyed, GNUTLS_E_INVALID_REQUEST);
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, (void *)tag,
+                                                  KEEL_AEAD_TAG_LEN);
+    params[1] = OSSL_PARAM_construct_end();
+    if (!aead_run(a, nonce, aad, aad_len, buf, len, &outl)
+        || !EVP_CIPHER_CTX_set_params(a->ctx, params)
+        || !EVP_CipherFinal_ex(a->ctx, len ? buf + outl : none, &finl)
+        || (size_t)outl + (size_t)finl != len) {
+        /* Unauthenticated plaintext never leaves. */
+        keel_wipe(buf, len);
+        return keel_ossl_fail(GNUTLS_E_DECRYPTION_FAILED);
+    }
+    return 0;
+}
+
+void keel_aead_free(keel_aead *a)
+{
+    if (a == NULL)
+        return;
+    /* EVP_CIPHER_CTX_free cleanses the key schedule. */
+    EVP_CIPHER_CTX_free(a->ctx);
+    keel_free(a);
+}

@@ -1,0 +1,33 @@
+/* State shared by the files of src/crypto/: the algorithm objects fetched once by
+ * keel_crypto_init() and small helpers. Private to src/crypto/. */
+#ifndef KEEL_CRYPTO_INTERNAL_H
+#define KEEL_CRYPTO_INTERNAL_H
+
+#include <openssl/evp.h>
+#include "crypto/ossl.h"
+
+#define KEEL_HASH_COUNT (KEEL_HASH_SHA512 + 1)
+#define KEEL_AEAD_COUNT (KEEL_AEAD_CHACHA20_POLY1305 + 1)
+#define KEEL_KX_COUNT (KEEL_KX_DH_CUSTOM + 1)
+
+struct keel_ossl_state {
+    EVP_MD *md[KEEL_HASH_COUNT];
+    EVP_MAC *hmac;
+    /* HMAC contexts with the digest already set; duplicated per operation. */
+    EVP_MAC_CTX *hmac_tmpl[KEEL_HASH_COUNT];
+    EVP_CIPHER *aead[KEEL_AEAD_COUNT];
+    /* Domain parameters of each named group (NIST curves, ffdhe*) and, for X25519/X448,
+     * a key whose key manager new keys are generated from. */
+    EVP_PKEY *kx_tmpl[KEEL_KX_COUNT];
+};
+
+extern struct keel_ossl_state keel_ossl;
+
+/* Name of a hash for libcrypto ("SHA256", ...), NULL for none. */
+const char *keel_ossl_md_name(keel_hash_id id);
+
+/* libcrypto failed: drop its error queue (it is per thread and would otherwise grow)
+ * and return code. */
+int keel_ossl_fail(int code);
+
+#endif
