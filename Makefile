@@ -14,11 +14,15 @@ B           ?= build
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 WARN        := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wpointer-arith -Wstrict-prototypes
-CPPFLAGS    += -Iinclude -Isrc -D_GNU_SOURCE
+# override: a CPPFLAGS given on the command line (e.g. -D_FORTIFY_SOURCE=2) adds to these.
+override CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -DKEEL_VERSION='"$(VERSION)"'
 # Recursive (=) on purpose: evaluated only when a recipe runs, i.e. after `deps` installed pkg-config.
 OSSL_CFLAGS  = $(shell pkg-config --cflags libcrypto)
 OSSL_LIBS    = $(shell pkg-config --libs libcrypto)
-ALL_CFLAGS   = $(CPPFLAGS) $(WARN) -std=gnu11 -fPIC -fvisibility=hidden $(CFLAGS) $(OSSL_CFLAGS)
+# No -fvisibility=hidden: a gnutls_* function declared in a public header without a
+# visibility pragma (gnutls/crypto.h, gnutls/x509.h, ...) would silently stop being
+# exported. src/keel.map exports gnutls_* and makes everything else local.
+ALL_CFLAGS   = $(CPPFLAGS) $(WARN) -std=gnu11 -fPIC $(CFLAGS) $(OSSL_CFLAGS)
 LDLIBS_KEEL  = $(OSSL_LIBS) -lpthread
 
 LIB_SRCS    := $(sort $(wildcard src/*/*.c))
@@ -30,14 +34,19 @@ TEST_SRCS   := $(sort $(wildcard tests/unit/*.c tests/session/*.c))
 TESTS       := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
 TEST_LIB_SRCS := $(sort $(wildcard tests/lib/*.c))
 
-.PHONY: all deps lib tools tests check check-sanitize demo install uninstall clean fuzz bench
+.PHONY: all deps deps-tests lib tools tests check check-sanitize demo install uninstall clean fuzz bench FORCE
 
 all: lib tools
 
 deps:
-	@scripts/install-deps.sh --check-build
+	@sh scripts/install-deps.sh --check-build
 
-lib: deps $(B)/libkeel.a $(B)/libkeel.so.$(SOVERSION) keel.pc
+# The tests also need the peers (openssl, gnutls-bin), valgrind, the GnuTLS header, clang.
+# After `deps`, so two apt-get never run at once under -j.
+deps-tests: deps
+	@sh scripts/install-deps.sh --check-tests
+
+lib: deps $(B)/libkeel.a $(B)/libkeel.so.$(SOVERSION) $(B)/keel.pc
 
 $(B)/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)
@@ -49,41 +58,46 @@ $(B)/libkeel.a: $(LIB_OBJS)
 
 $(B)/libkeel.so.$(SOVERSION): $(LIB_OBJS) src/keel.map
 	$(CC) -shared -Wl,-soname,libkeel.so.$(SOVERSION) -Wl,--version-script=src/keel.map \
-	  -Wl,-z,defs $(CFLAGS) -o $@ $(LIB_OBJS) $(LDLIBS_KEEL)
+	  -Wl,-z,defs -Wl,-z,relro -Wl,-z,now $(CFLAGS) $(LDFLAGS) -o $@ $(LIB_OBJS) $(LDLIBS_KEEL)
 	ln -sf libkeel.so.$(SOVERSION) $(B)/libkeel.so
 
-keel.pc: Makefile
+# Rewritten on every run (PREFIX may differ between `make` and `make install`), but only
+# replaced when its content changes.
+$(B)/keel.pc: FORCE
+	@mkdir -p $(B)
 	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
 	  'Name: keel' 'Description: TLS 1.2/1.3 library with the GnuTLS API' 'Version: $(VERSION)' \
-	  'Requires.private: libcrypto' 'Libs: -L$${libdir} -lkeel' 'Cflags: -I$${includedir}' > $@
+	  'Requires.private: libcrypto' 'Libs: -L$${libdir} -lkeel' 'Libs.private: -lpthread' \
+	  'Cflags: -I$${includedir}' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
 # Tools and tests link the static library: tests may reach internal (keel_*) test hooks,
 # which the shared library hides.
 $(B)/%: tools/%.c $(TOOL_LIB_SRCS) $(B)/libkeel.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itools $(WARN) -std=gnu11 $(CFLAGS) -o $@ $< $(TOOL_LIB_SRCS) $(B)/libkeel.a $(LDLIBS_KEEL)
+	$(CC) $(CPPFLAGS) -Itools $(WARN) -std=gnu11 $(CFLAGS) $(LDFLAGS) -MMD -MP -o $@ $< $(TOOL_LIB_SRCS) $(B)/libkeel.a $(LDLIBS_KEEL)
 
 tools: lib $(TOOLS)
 
 $(B)/tests/%: tests/%.c tests/harness.h $(TEST_LIB_SRCS) $(B)/libkeel.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(WARN) -std=gnu11 $(CFLAGS) $(OSSL_CFLAGS) -o $@ $< $(TEST_LIB_SRCS) $(B)/libkeel.a $(LDLIBS_KEEL)
+	$(CC) $(CPPFLAGS) -Itests $(WARN) -std=gnu11 $(CFLAGS) $(OSSL_CFLAGS) $(LDFLAGS) -MMD -MP -o $@ $< $(TEST_LIB_SRCS) $(B)/libkeel.a $(LDLIBS_KEEL)
 
 tests: lib tools $(TESTS)
 
 # The test command: every unit/session test binary, then the shell tests (interop, tools,
 # header constants). Ends with "N passed, N failed".
-check: tests
-	@B=$(B) tests/run.sh
+check: deps-tests tests
+	@B=$(B) sh tests/run.sh
 
+# In $(B)-san: build-san by default.
 check-sanitize:
-	$(MAKE) B=build-san CC=$(CC) \
+	$(MAKE) B=$(B)-san CC=$(CC) \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 	  check
 
 demo: tools
-	@if [ -x scripts/demo.sh ]; then B=$(B) scripts/demo.sh; else \
-	  $(B)/keel-selftest 2>/dev/null || echo "keel $(VERSION): demo not written yet"; fi
+	@B=$(B) CC="$(CC)" CFLAGS="$(CFLAGS)" VERSION=$(VERSION) sh scripts/demo.sh
 
 install: lib
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/gnutls $(DESTDIR)$(LIBDIR)/pkgconfig
@@ -91,13 +105,84 @@ install: lib
 	install -m 755 $(B)/libkeel.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libkeel.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libkeel.so
 	install -m 644 include/gnutls/*.h $(DESTDIR)$(INCLUDEDIR)/gnutls/
-	install -m 644 keel.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 644 $(B)/keel.pc $(DESTDIR)$(LIBDIR)/pkgconfig/keel.pc
 	@if ls $(B)/keel-cli $(B)/keel-serv >/dev/null 2>&1; then \
 	  install -d $(DESTDIR)$(BINDIR) && install -m 755 $(B)/keel-cli $(B)/keel-serv $(DESTDIR)$(BINDIR)/; fi
 	@if ls doc/man/*.3 >/dev/null 2>&1; then install -d $(DESTDIR)$(MANDIR)/man3 && \
 	  install -m 644 doc/man/*.3 $(DESTDIR)$(MANDIR)/man3/; fi
 
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libkeel.a $(DESTDIR)$(LIBDIR)/libkeel.so.$(SOVERSION) \
+	  $(DESTDIR)$(LIBDIR)/libkeel.so $(DESTDIR)$(LIBDIR)/pkgconfig/keel.pc \
+	  $(DESTDIR)$(BINDIR)/keel-cli $(DESTDIR)$(BINDIR)/keel-serv
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/gnutls/,$(notdir $(wildcard include/gnutls/*.h)))
+	-@rmdir $(DESTDIR)$(INCLUDEDIR)/gnutls $(DESTDIR)$(INCLUDEDIR) 2>/dev/null || true
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard doc/man/*.3)))
+
+# libFuzzer targets, one per tests/fuzz/*.c, each built with clang over the library sources
+# (sanitizers need the whole library instrumented). Run: build-fuzz/fuzz_record corpus-dir
+FUZZ_CC     ?= clang
+FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/*.c))
+FUZZERS     := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
+
+fuzz: $(FUZZERS)
+
+build-fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB_SRCS) | deps
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -Itests -std=gnu11 \
+	  $(OSSL_CFLAGS) -o $@ $< $(LIB_SRCS) $(OSSL_LIBS) -lpthread
+
 clean:
 	rm -rf build build-san build-fuzz keel.pc
 
--include $(LIB_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(TESTS:=.d) $(TOOLS:=.d)
+
+# ---- benchmarks (bench/README.md): Keel, GnuTLS and OpenSSL side by side, in $(B)/bench ----
+# bench_gnutls_api.c is built twice: against Keel (-DKEEL) and against the system GnuTLS;
+# bench/features.sh turns the optional functions each gnutls.h declares into BENCH_HAVE_*.
+BENCH_DIR    = $(B)/bench
+BENCH_CFLAGS = $(WARN) -std=gnu11 -D_GNU_SOURCE $(CFLAGS)
+BENCH_DEPS   = bench/bench_common.h bench/features.sh
+BENCH_PROGS  = $(BENCH_DIR)/bench_keel $(BENCH_DIR)/bench_gnutls $(BENCH_DIR)/bench_openssl \
+               $(BENCH_DIR)/bench_ceiling $(BENCH_DIR)/malloc_count.so
+BENCH_REPS  ?= 5
+BENCH_TIME  ?= 0.5
+
+.PHONY: bench-progs bench-callgrind
+
+bench-progs: deps-tests lib $(BENCH_PROGS)
+
+# make check builds them; tests/unit/bench_smoke.sh runs one tiny iteration of each row.
+check: bench-progs
+
+$(BENCH_DIR)/bench_keel: bench/bench_gnutls_api.c $(BENCH_DEPS) include/gnutls/gnutls.h $(B)/libkeel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -DKEEL -Iinclude $$(sh bench/features.sh include/gnutls/gnutls.h) \
+	  $(LDFLAGS) -o $@ $< $(B)/libkeel.a $(LDLIBS_KEEL)
+
+$(BENCH_DIR)/bench_gnutls: bench/bench_gnutls_api.c $(BENCH_DEPS) | deps-tests
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $$(pkg-config --cflags gnutls) \
+	  $$(sh bench/features.sh $$(pkg-config --variable=includedir gnutls)/gnutls/gnutls.h) \
+	  $(LDFLAGS) -o $@ $< $$(pkg-config --libs gnutls) -lpthread
+
+$(BENCH_DIR)/bench_openssl: bench/bench_openssl.c $(BENCH_DEPS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $$(pkg-config --cflags openssl) $(LDFLAGS) -o $@ $< \
+	  $$(pkg-config --libs openssl) -lpthread
+
+$(BENCH_DIR)/bench_ceiling: bench/bench_ceiling.c $(BENCH_DEPS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) $(OSSL_CFLAGS) $(LDFLAGS) -o $@ $< $(OSSL_LIBS)
+
+# Never with the sanitizer CFLAGS: an LD_PRELOAD shim cannot carry a sanitizer runtime.
+$(BENCH_DIR)/malloc_count.so: bench/malloc_count.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -shared -fPIC -o $@ $<
+
+bench: bench-progs
+	@python3 bench/run.py --bindir $(BENCH_DIR) --reps $(BENCH_REPS) --time $(BENCH_TIME) \
+	  --raw $(BENCH_DIR)/results.txt --keel-version $(VERSION)
+
+bench-callgrind: bench-progs
+	@sh bench/callgrind.sh $(BENCH_DIR)

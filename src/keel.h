@@ -35,5 +35,12 @@ void keel_free_secret(void *p, size_t n);
 /* Debug logging through gnutls_global_set_log_function (src/api/global.c).
  * Never pass secrets here. */
 void keel_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Security events (possible attacks) through gnutls_global_set_audit_log_function, or the
+ * debug log at level 1 when no audit function is set; session may be NULL. */
+void keel_audit_log(gnutls_session_t session, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The current time through gnutls_global_set_time_function; all TLS code uses this. */
+time_t keel_time(void);
 
 #endif

@@ -1226,6 +1226,10 @@ int gnutls_priority_group_list(gnutls_priority_t pcache, const unsigned int **li
 int gnutls_priority_sign_list(gnutls_priority_t pcache, const unsigned int **list);
 int gnutls_priority_certificate_type_list2(gnutls_priority_t pcache, const unsigned int **list,
                                            gnutls_ctype_target_t target);
+int gnutls_priority_certificate_type_list(gnutls_priority_t pcache, const unsigned int **list);
+int gnutls_priority_ecc_curve_list(gnutls_priority_t pcache, const unsigned int **list);
+int gnutls_priority_compression_list(gnutls_priority_t pcache, const unsigned int **list);
+const char *gnutls_priority_string_list(unsigned iter, unsigned int flags);
 int gnutls_priority_set(gnutls_session_t session, gnutls_priority_t priority);
 int gnutls_priority_set_direct(gnutls_session_t session, const char *priorities,
                                const char **err_pos);
@@ -1291,6 +1295,10 @@ void gnutls_transport_set_pull_timeout_function(gnutls_session_t session,
                                                 gnutls_pull_timeout_func func);
 void gnutls_transport_set_errno_function(gnutls_session_t session, gnutls_errno_func errno_func);
 void gnutls_transport_set_errno(gnutls_session_t session, int err);
+
+/* TLS 1.3 KeyUpdate, rehandshake requests (src/api/key_update.c, src/api/rehandshake.c) */
+int gnutls_session_key_update(gnutls_session_t session, unsigned flags);
+int gnutls_rehandshake(gnutls_session_t session);
 
 #if defined(__GNUC__)
 #pragma GCC visibility pop

@@ -26,12 +26,16 @@ static inline size_t cur_left(const keel_cur *c) { return c->len; }
 
 /* On any failed read the cursor is drained, so a later cur_empty() check cannot pass
  * by accident after an ignored error. */
-static inline int cur_fail_(keel_cur *c) { c->p += c->len; c->len = 0; return 0; }
+static inline int cur_fail_(keel_cur *c) { if (c->len) { c->p += c->len; c->len = 0; } return 0; }
+
+/* Moving by 0 is skipped: an empty cursor may hold a NULL pointer (an empty datum), and
+ * NULL + 0 is undefined behaviour that UBSan reports. */
+static inline void cur_advance_(keel_cur *c, size_t n) { if (n) { c->p += n; c->len -= n; } }
 
 static CUR_MUST inline int cur_skip(keel_cur *c, size_t n)
 {
     if (c->len < n) return cur_fail_(c);
-    c->p += n; c->len -= n;
+    cur_advance_(c, n);
     return 1;
 }
 
@@ -40,7 +44,7 @@ static CUR_MUST inline int cur_uint(keel_cur *c, size_t n, uint32_t *out)
     uint32_t v = 0;
     if (c->len < n) return cur_fail_(c);
     for (size_t i = 0; i < n; i++) v = (v << 8) | c->p[i];
-    c->p += n; c->len -= n;
+    cur_advance_(c, n);
     *out = v;
     return 1;
 }
@@ -61,7 +65,7 @@ static CUR_MUST inline int cur_bytes(keel_cur *c, size_t n, const uint8_t **out)
 {
     if (c->len < n) return cur_fail_(c);
     *out = c->p;
-    c->p += n; c->len -= n;
+    cur_advance_(c, n);
     return 1;
 }
 
