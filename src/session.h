@@ -1,3 +1,5 @@
+/* CHANGED: last_in is recorded by keel_hs_next (before the PRE hook, as GnuTLS does), not
+ * by keel_hs_consume. keel_hs_read_ccs added for TLS 1.2. */
 /* The session object (struct gnutls_session_int) and the interfaces between the parts that
  * share it: src/api (entry points, transport), src/record (protection, framing),
  * src/handshake (driver, per-version state machines, transcript, key schedule), src/ext.
@@ -50,6 +52,7 @@ typedef struct {
 
 /* ---- per-handshake state: allocated at handshake start, freed when it completes ---- */
 struct keel_hs;     /* defined by src/handshake (handshake.h) */
+struct keel_cert_pair;  /* defined by src/creds (creds.h) */
 
 struct gnutls_session_int {
     unsigned init_flags;                /* gnutls_init flags */
@@ -137,6 +140,27 @@ struct gnutls_session_int {
     size_t cork_off;                    /* bytes of cork_buf already sent by gnutls_record_uncork */
     int bye_sent;                       /* gnutls_bye: close_notify queued */
     uint64_t hs_start_ms;               /* monotonic start of the current handshake */
+
+    /* KeyUpdate (src/handshake/key_update.c, src/api/key_update.c; issue 6) */
+    struct {
+        uint8_t send_pending;           /* our KeyUpdate is queued, keys switched, flush pending */
+        uint8_t owed;                   /* peer sent update_requested: answer before our next data */
+        uint8_t requested;              /* our update_requested not yet followed by a peer KeyUpdate */
+        unsigned window_count;          /* KeyUpdates received in the current one-second window */
+        int64_t window_start;           /* keel_time() when that window opened */
+        uint64_t rekey_after;           /* records per write key before an automatic KeyUpdate; 0: per AEAD */
+    } ku;
+
+    /* Certificate verification and client certificates (src/api/verify.c; issue 8) */
+    struct {
+        uint8_t auto_verify;            /* gnutls_session_set_verify_cert was called */
+        uint8_t status_set;             /* `status` holds the last automatic verification */
+        char hostname[256];             /* its hostname ("" for none) */
+        unsigned flags;                 /* its flags (added to the credentials' flags) */
+        unsigned status;                /* gnutls_session_get_verify_cert_status */
+        gnutls_certificate_request_t request;   /* server: gnutls_certificate_server_set_request */
+        const struct keel_cert_pair *own_pair;  /* the pair we sent: gnutls_certificate_get_ours */
+    } vfy;
 };
 
 /* ================= record layer (src/record) ================= */
@@ -186,8 +210,21 @@ int keel_hs_end(gnutls_session_t s, int transcript);
  * whole message including its 4-byte header (for the transcript); *body the body only.
  * The message stays valid until keel_hs_consume(). Fires the PRE hook. */
 int keel_hs_next(gnutls_session_t s, uint8_t *type, keel_cur *msg, keel_cur *body);
-/* Marks the current message consumed, fires the POST hook and records last_in. */
+/* Marks the current message consumed and fires the POST hook (last_in is set by
+ * keel_hs_next, before the PRE hook, as in GnuTLS). */
 void keel_hs_consume(gnutls_session_t s);
+/* TLS 1.2: reads the peer's ChangeCipherSpec (0 when it arrived; no handshake bytes may be
+ * pending). Application data first -> GNUTLS_E_GOT_APPLICATION_DATA when renegotiating. */
+int keel_hs_read_ccs(gnutls_session_t s);
+
+/* ================= peer verification (src/api/verify.c; issue 8) ================= */
+
+/* Called by the handshake once the peer's Certificate (and, in TLS 1.3, its
+ * CertificateVerify) has been accepted: runs gnutls_session_set_verify_cert's check and the
+ * credentials' verify function. 0, or GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR (status kept
+ * for gnutls_session_get_verify_cert_status), or GNUTLS_E_CERTIFICATE_ERROR when the
+ * application's function refused. A peer that sent no certificate is not checked here. */
+int keel_verify_peer_in_handshake(gnutls_session_t s);
 
 /* Maps an error to its alert and sends it once (first error sticks). Returns err. */
 int keel_fail(gnutls_session_t s, int err);

@@ -1180,6 +1180,43 @@ int gnutls_certificate_set_x509_key_mem2(gnutls_certificate_credentials_t res,
                                          gnutls_x509_crt_fmt_t type, const char *pass,
                                          unsigned int flags);
 
+/* trust lists, CRLs and verification settings (src/creds/cert.c) */
+int gnutls_certificate_set_x509_trust_file(gnutls_certificate_credentials_t cred,
+                                           const char *cafile, gnutls_x509_crt_fmt_t type);
+int gnutls_certificate_set_x509_trust_mem(gnutls_certificate_credentials_t res,
+                                          const gnutls_datum_t *ca, gnutls_x509_crt_fmt_t type);
+int gnutls_certificate_set_x509_trust_dir(gnutls_certificate_credentials_t cred,
+                                          const char *ca_dir, gnutls_x509_crt_fmt_t type);
+int gnutls_certificate_set_x509_system_trust(gnutls_certificate_credentials_t cred);
+int gnutls_certificate_set_x509_crl_file(gnutls_certificate_credentials_t res,
+                                         const char *crlfile, gnutls_x509_crt_fmt_t type);
+int gnutls_certificate_set_x509_crl_mem(gnutls_certificate_credentials_t res,
+                                        const gnutls_datum_t *crl, gnutls_x509_crt_fmt_t type);
+void gnutls_certificate_set_verify_flags(gnutls_certificate_credentials_t res, unsigned int flags);
+void gnutls_certificate_set_verify_function(gnutls_certificate_credentials_t cred,
+                                            gnutls_certificate_verify_function *func);
+
+/* peer verification and certificates of a session (src/api/verify.c) */
+int gnutls_certificate_verify_peers(gnutls_session_t session, gnutls_typed_vdata_st *data,
+                                    unsigned int elements, unsigned int *status);
+int gnutls_certificate_verify_peers2(gnutls_session_t session, unsigned int *status);
+int gnutls_certificate_verify_peers3(gnutls_session_t session, const char *hostname,
+                                     unsigned int *status);
+int gnutls_certificate_verification_status_print(unsigned int status,
+                                                 gnutls_certificate_type_t type,
+                                                 gnutls_datum_t *out, unsigned int flags);
+void gnutls_session_set_verify_cert(gnutls_session_t session, const char *hostname,
+                                    unsigned flags);
+unsigned int gnutls_session_get_verify_cert_status(gnutls_session_t session);
+const gnutls_datum_t *gnutls_certificate_get_peers(gnutls_session_t session,
+                                                   unsigned int *list_size);
+const gnutls_datum_t *gnutls_certificate_get_ours(gnutls_session_t session);
+gnutls_certificate_type_t gnutls_certificate_type_get(gnutls_session_t session);
+gnutls_certificate_type_t gnutls_certificate_type_get2(gnutls_session_t session,
+                                                       gnutls_ctype_target_t target);
+void gnutls_certificate_server_set_request(gnutls_session_t session,
+                                           gnutls_certificate_request_t req);
+
 /* algorithms (src/priority/algs.c) */
 const char *gnutls_cipher_get_name(gnutls_cipher_algorithm_t algorithm);
 const char *gnutls_mac_get_name(gnutls_mac_algorithm_t algorithm);
