@@ -85,6 +85,20 @@ $(B)/tests/%: tests/%.c tests/harness.h $(TEST_LIB_SRCS) $(B)/libkeel.a
 
 tests: lib tools $(TESTS)
 
+# Interop peers: each tests/interop/*.c is a small program for the interop scripts, built like
+# an application (public headers only, no -Isrc) into $(B)/interop/<name>.
+INTEROP_SRCS  := $(sort $(wildcard tests/interop/*.c))
+INTEROP_PROGS := $(INTEROP_SRCS:tests/interop/%.c=$(B)/interop/%)
+
+$(B)/interop/%: tests/interop/%.c $(B)/libkeel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Isrc,$(CPPFLAGS)) $(WARN) -std=gnu11 $(CFLAGS) $(LDFLAGS) -MMD -MP \
+	  -o $@ $< $(B)/libkeel.a $(LDLIBS_KEEL)
+
+tests: $(INTEROP_PROGS)
+
+-include $(INTEROP_PROGS:=.d)
+
 # The test command: every unit/session test binary, then the shell tests (interop, tools,
 # header constants). Ends with "N passed, N failed".
 check: deps-tests tests
@@ -119,18 +133,67 @@ uninstall:
 	-@rmdir $(DESTDIR)$(INCLUDEDIR)/gnutls $(DESTDIR)$(INCLUDEDIR) 2>/dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(wildcard doc/man/*.3)))
 
-# libFuzzer targets, one per tests/fuzz/*.c, each built with clang over the library sources
-# (sanitizers need the whole library instrumented). Run: build-fuzz/fuzz_record corpus-dir
+# libFuzzer targets, one per tests/fuzz/fuzz_*.c, in $(FUZZ_B)/fuzz/<name>. The library (and
+# tests/lib) is compiled once with the same sanitizers plus fuzzer-no-link into $(FUZZ_B)/obj;
+# each target links those objects. Run: build-fuzz/fuzz/fuzz_record tests/fuzz/corpus/...;
+# tests/fuzz/run-short.sh runs them all briefly (doc/HACKING.md, "Fuzzing").
 FUZZ_CC     ?= clang
-FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/*.c))
-FUZZERS     := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_B      ?= build-fuzz
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -std=gnu11 -Wall -Wextra -Wno-unused-parameter
+FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS     := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_B)/fuzz/%)
+FUZZ_OBJS   := $(LIB_SRCS:%.c=$(FUZZ_B)/obj/%.o) $(TEST_LIB_SRCS:%.c=$(FUZZ_B)/obj/%.o)
+
+.PHONY: fuzz-seeds check-valgrind
 
 fuzz: $(FUZZERS)
 
-build-fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB_SRCS) | deps
-	@mkdir -p build-fuzz
-	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -Itests -std=gnu11 \
-	  $(OSSL_CFLAGS) -o $@ $< $(LIB_SRCS) $(OSSL_LIBS) -lpthread
+$(FUZZ_B)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -Itests $(OSSL_CFLAGS) \
+	  -MMD -MP -c $< -o $@
+
+$(FUZZ_B)/libkeel-fuzz.a: $(FUZZ_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_B)/fuzz/%: tests/fuzz/%.c $(FUZZ_B)/libkeel-fuzz.a | deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) -Itests $(OSSL_CFLAGS) -MMD -MP \
+	  -o $@ $< $(FUZZ_B)/libkeel-fuzz.a $(OSSL_LIBS) -lpthread
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZERS:=.d)
+
+# Seed corpora recorded from in-process handshakes (tests/fuzz/make-seeds.c); rewrites the
+# generated files under tests/fuzz/corpus/ (commit the result).
+fuzz-seeds: $(B)/tests/fuzz-make-seeds
+	$(B)/tests/fuzz-make-seeds tests/fuzz/corpus
+
+$(B)/tests/fuzz-make-seeds: tests/fuzz/make-seeds.c $(TEST_LIB_SRCS) $(B)/libkeel.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(WARN) -std=gnu11 $(CFLAGS) $(OSSL_CFLAGS) $(LDFLAGS) -MMD -MP \
+	  -o $@ $< $(TEST_LIB_SRCS) $(B)/libkeel.a $(LDLIBS_KEEL)
+
+# Every session and unit test program under valgrind (memcheck), VALGRIND_JOBS at a time,
+# each bounded in time: a program passes if it exits 0 with no invalid access and no
+# definite/indirect leak. Logs in $(B)/valgrind/. Ends with "N passed, N failed".
+VALGRIND      ?= valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
+                 --error-exitcode=1 -q
+VALGRIND_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+check-valgrind: deps-tests tests
+	@rm -rf $(B)/valgrind && mkdir -p $(B)/valgrind
+	@for t in $(B)/tests/session/* $(B)/tests/unit/test_*; do \
+	  case "$$t" in *.d|*.o) continue ;; esac; [ -x "$$t" ] && echo "$$t"; \
+	done | xargs -P $(VALGRIND_JOBS) -I{} sh -c 'n=$$(basename {}); \
+	  if timeout 1200 $(VALGRIND) --log-file=$(B)/valgrind/$$n.log {} >$(B)/valgrind/$$n.out 2>&1; \
+	  then echo "ok   {}"; else echo "FAIL {} (exit $$?, $(B)/valgrind/$$n.log)"; \
+	    if [ -s $(B)/valgrind/$$n.log ]; then head -40 $(B)/valgrind/$$n.log; \
+	    else tail -20 $(B)/valgrind/$$n.out; fi; fi' \
+	  | tee $(B)/valgrind/summary
+	@p=$$(grep -c '^ok ' $(B)/valgrind/summary); f=$$(grep -c '^FAIL ' $(B)/valgrind/summary); \
+	  echo "$$p passed, $$f failed"; [ "$$f" = 0 ]
 
 clean:
 	rm -rf build build-san build-fuzz keel.pc
