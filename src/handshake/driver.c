@@ -2,10 +2,25 @@
  * incoming ones from s->hs_in (across and within records), the user's handshake hooks, and
  * the one place where an error becomes an alert (keel_fail). */
 #include "session.h"
+#include "handshake/handshake.h"
 
 /* RFC 8446 4 / RFC 5246 7.4: type (1) and length (3). */
 #define HS_HEADER 4
 #define KEEL_HS_OUT_INITIAL 4096u
+
+/* The type applications see: a HelloRetryRequest travels as a ServerHello with a special
+ * random (RFC 8446 4.1.3), but hooks and gnutls_handshake_get_last_in/out name it
+ * GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST, as GnuTLS does. */
+static unsigned visible_type(unsigned type, const uint8_t *body, size_t len)
+{
+    keel_cur c = cur_init(body, len);
+    const uint8_t *random;
+
+    if (type == GNUTLS_HANDSHAKE_SERVER_HELLO && cur_skip(&c, 2) && cur_bytes(&c, 32, &random)
+        && memcmp(random, keel_hrr_random, 32) == 0)
+        return GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST;
+    return type;
+}
 
 static int run_hook(gnutls_session_t s, unsigned type, int when, int incoming,
                     const uint8_t *body, size_t len)
@@ -14,6 +29,7 @@ static int run_hook(gnutls_session_t s, unsigned type, int when, int incoming,
 
     if (s->hook == NULL)
         return 0;
+    type = visible_type(type, body, len);
     if (s->hook_htype != GNUTLS_HANDSHAKE_ANY && s->hook_htype != type)
         return 0;
     if (s->hook_when != GNUTLS_HOOK_BOTH && s->hook_when != when)
@@ -67,7 +83,7 @@ int keel_hs_end(gnutls_session_t s, int transcript)
         b->len = start;
         return ret;
     }
-    s->last_out = (gnutls_handshake_description_t)type;
+    s->last_out = (gnutls_handshake_description_t)visible_type(type, msg + HS_HEADER, body_len);
     /* The hook may not touch hs_out, but it may look at the session; recompute. */
     msg = b->buf + start;
     return run_hook(s, type, GNUTLS_HOOK_POST, 0, msg + HS_HEADER, body_len);
@@ -140,7 +156,7 @@ int keel_hs_next(gnutls_session_t s, uint8_t *type, keel_cur *msg, keel_cur *bod
     if (!s->hs_msg_hooked) {
         /* As GnuTLS: last_in names the message as soon as it is received, so the PRE hook
          * and a failure while processing it already see it. */
-        s->last_in = (gnutls_handshake_description_t)*type;
+        s->last_in = (gnutls_handshake_description_t)visible_type(*type, body->p, body->len);
         s->hs_msg_hooked = 1;
         TRY(run_hook(s, *type, GNUTLS_HOOK_PRE, 1, body->p, body->len));
     }

@@ -209,6 +209,34 @@ static void hooks(void)
     hp_close(&p);
 }
 
+/* A HelloRetryRequest is named as such (not ServerHello) to hooks and last_in/last_out,
+ * on both sides, as GnuTLS names it. */
+static void hooks_hello_retry_request(void)
+{
+    hpair p;
+    int seen_client = 0, seen_server = 0;
+
+    REQUIRE(hp_open(&p, "NORMAL:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP384R1") == 0);
+    REQUIRE(gnutls_priority_set_direct(p.s, "NORMAL:-GROUP-ALL:+GROUP-SECP384R1", NULL) == 0);
+    n_events = 0;
+    hook_fail_type = -1;
+    gnutls_handshake_set_hook_function(p.c, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST, record_hook);
+    gnutls_handshake_set_hook_function(p.s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST, record_hook);
+    REQUIRE(memt_handshake(p.c, p.s) == 0);
+    for (int i = 0; i < n_events; i++) {
+        if (events[i].type != GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST)
+            continue;
+        if (events[i].incoming)
+            seen_client++;
+        else
+            seen_server++;
+    }
+    CHECK_INT(seen_client, 1);
+    CHECK_INT(seen_server, 1);
+    CHECK_INT(gnutls_group_get(p.c), GNUTLS_GROUP_SECP384R1);
+    hp_close(&p);
+}
+
 /* A hook's error ends the handshake with that error; last_in/last_out say where. */
 static void hook_failure(void)
 {
@@ -465,6 +493,7 @@ int main(void)
     RUN(session_basics);
     RUN(negotiated_parameters);
     RUN(hooks);
+    RUN(hooks_hello_retry_request);
     RUN(hook_failure);
     RUN(server_name);
     RUN(again_and_tiny_reads);
