@@ -92,6 +92,8 @@ struct gnutls_session_int {
     size_t max_record_send;             /* negotiated plaintext limit for sending */
     size_t max_record_recv;
     size_t pending_send_len;            /* record_send: bytes accepted into `out` on a previous E_AGAIN */
+    size_t in_plain_lo, in_plain_hi;    /* where in.buf may hold opened plaintext: wiped before the
+                                         * buffer goes back to its thread (src/record) */
     int ccs_seen_tls13;                 /* middlebox CCS received (allowed once) */
 
     /* connection state */
@@ -160,6 +162,7 @@ struct gnutls_session_int {
         unsigned status;                /* gnutls_session_get_verify_cert_status */
         gnutls_certificate_request_t request;   /* server: gnutls_certificate_server_set_request */
         const struct keel_cert_pair *own_pair;  /* the pair we sent: gnutls_certificate_get_ours */
+        struct keel_cert_pair *retrieved;       /* made from a retrieve function's answer */
     } vfy;
 };
 
@@ -187,14 +190,25 @@ int keel_send_alert(gnutls_session_t s, int level, int desc);
  * valid until the next read (record_recv copies it straight to the caller). Handshake bytes
  * still go to s->hs_in. */
 int keel_rec_read_raw(gnutls_session_t s, uint8_t *type, keel_cur *plain);
+/* Like keel_rec_read_raw, but application data is opened straight into dst (dst_cap bytes,
+ * the caller's buffer) as far as it fits: the data is dst[0..*direct) followed by *plain
+ * (the rest, inside s->in). Other content types are handled as by keel_rec_read_raw, with
+ * *direct = 0. */
+int keel_rec_read_into(gnutls_session_t s, uint8_t *type, keel_cur *plain, uint8_t *dst,
+                       size_t dst_cap, size_t *direct);
 /* Byte queues (src/record/bytes.c). */
 int keel_bytes_append(keel_bytes *q, const uint8_t *p, size_t n);
 int keel_bytes_reserve(keel_bytes *q, size_t n);   /* room for n more bytes at q->end */
 void keel_bytes_consume(keel_bytes *q, size_t n);
 void keel_bytes_free(keel_bytes *q);               /* wipes, then frees */
 static inline size_t keel_bytes_len(const keel_bytes *q) { return q->end - q->start; }
-/* Frees the idle buffers of a session (empty in/out/appdata/hs_in): idle sessions stay small. */
+/* Frees the idle buffers of a session (empty in/out/appdata/hs_in): idle sessions stay small.
+ * Drained in/out buffers go back to the thread's spares (keel_spare_give). */
 void keel_rec_release_idle(gnutls_session_t s);
+/* At the end of a record call: drained in/out buffers larger than the small first size go
+ * back to the thread's spares, so a session that paused after a bulk transfer holds none and
+ * the next call of the thread takes them without allocating. */
+void keel_rec_release_drained(gnutls_session_t s);
 /* Drops record keys and state (deinit). */
 void keel_rec_deinit(gnutls_session_t s);
 
@@ -225,6 +239,28 @@ int keel_hs_read_ccs(gnutls_session_t s);
  * for gnutls_session_get_verify_cert_status), or GNUTLS_E_CERTIFICATE_ERROR when the
  * application's function refused. A peer that sent no certificate is not checked here. */
 int keel_verify_peer_in_handshake(gnutls_session_t s);
+/* A client's pair for a CertificateRequest: from gnutls_certificate_set_retrieve_function2's
+ * callback when set (given the CAs the server named and the key types of its schemes), else
+ * keel_creds_select_client. *pair NULL: send an empty Certificate. ca_list: the content of
+ * the request's certificate_authorities (TLS 1.3) or certificate_authorities (TLS 1.2), NULL
+ * when absent. Errors: GNUTLS_E_USER_ERROR when the callback fails, GNUTLS_E_MEMORY_ERROR. */
+int keel_client_choose_pair(gnutls_session_t s, const uint8_t *ca_list, size_t ca_len,
+                            const uint16_t *peer_sigschemes, unsigned n,
+                            gnutls_protocol_t version, const struct keel_cert_pair **pair,
+                            uint16_t *scheme);
+/* A server's pair: from the retrieve function when set (no CA names; the key types of the
+ * client's schemes), else keel_creds_select. *pair NULL: no pair fits. Errors as above. */
+int keel_server_choose_pair(gnutls_session_t s, const uint16_t *peer_sigschemes, unsigned n,
+                            gnutls_protocol_t version, const struct keel_cert_pair **pair,
+                            uint16_t *scheme);
+/* The CAs a server names in its CertificateRequest (the subjects of its trust anchors, as
+ * GnuTLS): keel_ca_names_len is the length of the vector's content, 0 when there are none
+ * (or too many to send); keel_write_ca_names writes the 2-byte-prefixed vector
+ * (certificate_authorities of TLS 1.2, or the body of TLS 1.3's extension when len > 0). */
+size_t keel_ca_names_len(gnutls_session_t s);
+void keel_write_ca_names(gnutls_session_t s, keel_builder *b);
+/* Frees what verification and certificate selection keep in the session (gnutls_deinit). */
+void keel_verify_session_free(gnutls_session_t s);
 
 /* Maps an error to its alert and sends it once (first error sticks). Returns err. */
 int keel_fail(gnutls_session_t s, int err);

@@ -51,9 +51,8 @@ static ssize_t send_one(gnutls_session_t s, const void *data, size_t size)
     return (ssize_t)n;
 }
 
-ssize_t gnutls_record_send(gnutls_session_t session, const void *data, size_t data_size)
+static ssize_t record_send(gnutls_session_t s, const void *data, size_t data_size)
 {
-    gnutls_session_t s = session;
 
     if (s->fatal)
         return s->fatal;
@@ -70,6 +69,14 @@ ssize_t gnutls_record_send(gnutls_session_t session, const void *data, size_t da
         return (ssize_t)data_size;
     }
     return send_one(s, data, data_size);
+}
+
+ssize_t gnutls_record_send(gnutls_session_t session, const void *data, size_t data_size)
+{
+    ssize_t ret = record_send(session, data, data_size);
+
+    keel_rec_release_drained(session);
+    return ret;
 }
 
 void gnutls_record_cork(gnutls_session_t session)
@@ -161,11 +168,11 @@ static ssize_t copy_appdata(gnutls_session_t s, void *data, size_t size)
 /* Empty application data records in a row before a peer counts as flooding us. */
 #define KEEL_MAX_EMPTY_RECORDS 256
 
-ssize_t gnutls_record_recv(gnutls_session_t session, void *data, size_t data_size)
+static ssize_t recv_records(gnutls_session_t s, void *data, size_t data_size)
 {
-    gnutls_session_t s = session;
     keel_cur plain;
     uint8_t type;
+    size_t direct;
     int ret, empty = 0;
 
     if (s->fatal)
@@ -191,29 +198,36 @@ ssize_t gnutls_record_recv(gnutls_session_t session, void *data, size_t data_siz
                 return copy_appdata(s, data, data_size);
             if (ret < 0)
                 return recv_failed(s, ret);
+            /* GnuTLS returns GNUTLS_E_AGAIN after a post-handshake message (even on a
+             * blocking transport) when no more input is buffered; applications that poll
+             * before each recv depend on not being blocked here (doc/COMPAT.md). */
+            if (keel_bytes_len(&s->in) == 0)
+                return GNUTLS_E_AGAIN;
             continue;
         }
-        ret = keel_rec_read_raw(s, &type, &plain);
+        /* Application data is opened straight into the caller's buffer. */
+        ret = keel_rec_read_into(s, &type, &plain, data, data_size, &direct);
         if (ret < 0)
             return recv_failed(s, ret);
         switch (type) {
         case KEEL_CT_APPDATA: {
-            size_t n = plain.len < data_size ? plain.len : data_size;
+            size_t room = data_size - direct;
+            size_t n = plain.len < room ? plain.len : room;
             /* Zero-length application data is legal (RFC 8446 5.1) and means nothing, but
              * an endless run of it would keep us here forever. */
-            if (plain.len == 0) {
+            if (direct + plain.len == 0) {
                 if (++empty > KEEL_MAX_EMPTY_RECORDS)
                     return recv_failed(s, GNUTLS_E_TOO_MANY_EMPTY_PACKETS);
                 continue;
             }
             if (n)
-                memcpy(data, plain.p, n);
+                memcpy((uint8_t *)data + direct, plain.p, n);
             if (plain.len > n) {
                 ret = keel_bytes_append(&s->appdata, plain.p + n, plain.len - n);
                 if (ret < 0)
                     return keel_fail(s, ret);
             }
-            return (ssize_t)n;
+            return (ssize_t)(direct + n);
         }
         case KEEL_CT_ALERT:
             return 0;           /* close_notify */
@@ -226,6 +240,15 @@ ssize_t gnutls_record_recv(gnutls_session_t session, void *data, size_t data_siz
             return recv_failed(s, GNUTLS_E_UNEXPECTED_PACKET);
         }
     }
+}
+
+ssize_t gnutls_record_recv(gnutls_session_t session, void *data, size_t data_size)
+{
+    ssize_t ret = recv_records(session, data, data_size);
+
+    /* Large buffers drained by this call go back to the thread. */
+    keel_rec_release_drained(session);
+    return ret;
 }
 
 int gnutls_alert_send(gnutls_session_t session, gnutls_alert_level_t level,

@@ -11,6 +11,21 @@
 int keel_crypto_init(void);
 void keel_crypto_deinit(void);
 
+/* ---- per-thread spare buffers (thread_cache.c) ----
+ * A buffer a session has drained is parked with its thread instead of being freed, and the
+ * next session of that thread that needs one takes it: idle sessions hold no buffers, busy
+ * ones allocate nothing per record. Buffers come from keel_malloc; the cache frees them at
+ * thread exit or keel_crypto_deinit. Contents are not wiped here: the giver wipes what
+ * may be secret. */
+enum {
+    KEEL_SPARE_IN, KEEL_SPARE_IN_SMALL, KEEL_SPARE_OUT, KEEL_SPARE_OUT_SMALL, KEEL_SPARE_KINDS
+};
+/* This thread's spare of `kind` (a KEEL_SPARE_* value) if its size is within [min, max]
+ * (*cap = its size); else NULL. */
+uint8_t *keel_spare_take(int kind, size_t min, size_t max, size_t *cap);
+/* 1: the thread keeps buf; 0: the caller still owns it (and frees it). */
+int keel_spare_give(int kind, uint8_t *buf, size_t cap);
+
 /* ---- randomness (libcrypto's DRBG) ---- */
 int keel_random(void *out, size_t n);
 /* Test-only (not exported): replace the random source for deterministic tests
@@ -85,6 +100,16 @@ int keel_aead_seal(keel_aead *a, const uint8_t nonce[KEEL_AEAD_NONCE_LEN],
 int keel_aead_open(keel_aead *a, const uint8_t nonce[KEEL_AEAD_NONCE_LEN],
                    const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len,
                    const uint8_t tag[KEEL_AEAD_TAG_LEN]);
+/* The same without a copy: seals src[0..src_len) into buf[0..src_len) (src outside buf, or
+ * NULL for in place), then buf[src_len..len) in place (e.g. the TLS 1.3 content type). */
+int keel_aead_seal_from(keel_aead *a, const uint8_t nonce[KEEL_AEAD_NONCE_LEN],
+                        const uint8_t *aad, size_t aad_len, const uint8_t *src, size_t src_len,
+                        uint8_t *buf, size_t len, uint8_t tag[KEEL_AEAD_TAG_LEN]);
+/* Opens buf[0..len): the first dst_len plaintext bytes go to dst (outside buf), the rest stay
+ * in place. On a bad tag both are wiped. */
+int keel_aead_open_to(keel_aead *a, const uint8_t nonce[KEEL_AEAD_NONCE_LEN],
+                      const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len,
+                      const uint8_t tag[KEEL_AEAD_TAG_LEN], uint8_t *dst, size_t dst_len);
 void keel_aead_free(keel_aead *a);   /* wipes key material */
 
 /* ---- key exchange: X25519, X448, NIST ECDH, finite-field DH ---- */

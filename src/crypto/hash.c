@@ -80,10 +80,15 @@ void keel_hash_free(keel_hash *h)
 
 int keel_hash_oneshot(keel_hash_id id, const void *data, size_t n, uint8_t *out)
 {
-    const EVP_MD *md = keel_ossl_md(id);
+    EVP_MD_CTX *ctx;
+    int ok;
 
-    CHECK(md != NULL, GNUTLS_E_INVALID_REQUEST);
-    if (!EVP_Digest(data, n, out, NULL, md, NULL))
-        return keel_ossl_fail(GNUTLS_E_HASH_FAILED);
-    return 0;
+    CHECK(keel_ossl_md(id) != NULL, GNUTLS_E_INVALID_REQUEST);
+    /* This thread's reusable context: EVP_Digest would allocate one per call. */
+    ctx = keel_md_borrow(id);
+    if (ctx == NULL)
+        return keel_ossl_fail(GNUTLS_E_MEMORY_ERROR);
+    ok = (n == 0 || EVP_DigestUpdate(ctx, data, n)) && EVP_DigestFinal_ex(ctx, out, NULL);
+    keel_md_release(id, ctx);
+    return ok ? 0 : keel_ossl_fail(GNUTLS_E_HASH_FAILED);
 }

@@ -69,11 +69,11 @@ static EVP_PKEY *ecx_template(const char *keytype)
 
 static void free_all(void)
 {
-    for (size_t i = 0; i < KEEL_HASH_COUNT; i++) {
-        EVP_MAC_CTX_free(keel_ossl.hmac_tmpl[i]);
+    /* This thread's digest contexts and spare buffers (thread_cache.c); other threads free
+     * theirs at exit. */
+    keel_thread_cache_free();
+    for (size_t i = 0; i < KEEL_HASH_COUNT; i++)
         EVP_MD_free(keel_ossl.md[i]);
-    }
-    EVP_MAC_free(keel_ossl.hmac);
     for (size_t i = 0; i < KEEL_AEAD_COUNT; i++)
         EVP_CIPHER_free(keel_ossl.aead[i]);
     for (size_t i = 0; i < KEEL_KX_COUNT; i++)
@@ -83,20 +83,9 @@ static void free_all(void)
 
 static int fetch_all(void)
 {
-    keel_ossl.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    if (keel_ossl.hmac == NULL)
-        return -1;
     for (size_t i = 1; i < KEEL_HASH_COUNT; i++) {
-        OSSL_PARAM params[2];
-
         keel_ossl.md[i] = EVP_MD_fetch(NULL, md_names[i], NULL);
-        keel_ossl.hmac_tmpl[i] = EVP_MAC_CTX_new(keel_ossl.hmac);
-        if (keel_ossl.md[i] == NULL || keel_ossl.hmac_tmpl[i] == NULL)
-            return -1;
-        params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                                     (char *)md_names[i], 0);
-        params[1] = OSSL_PARAM_construct_end();
-        if (!EVP_MAC_CTX_set_params(keel_ossl.hmac_tmpl[i], params))
+        if (keel_ossl.md[i] == NULL)
             return -1;
     }
     for (size_t i = 1; i < KEEL_AEAD_COUNT; i++) {

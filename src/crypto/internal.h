@@ -12,9 +12,6 @@
 
 struct keel_ossl_state {
     EVP_MD *md[KEEL_HASH_COUNT];
-    EVP_MAC *hmac;
-    /* HMAC contexts with the digest already set; duplicated per operation. */
-    EVP_MAC_CTX *hmac_tmpl[KEEL_HASH_COUNT];
     EVP_CIPHER *aead[KEEL_AEAD_COUNT];
     /* Domain parameters of each named group (NIST curves, ffdhe*) and, for X25519/X448,
      * a key whose key manager new keys are generated from. */
@@ -22,6 +19,16 @@ struct keel_ossl_state {
 };
 
 extern struct keel_ossl_state keel_ossl;
+
+/* This thread's digest context for id, initialised and empty (NULL: no memory, or no such
+ * hash). Not reentrant: the caller finishes with it and calls keel_md_release before
+ * anything else borrows the same hash (thread_cache.c). */
+EVP_MD_CTX *keel_md_borrow(keel_hash_id id);
+/* Gives the context back, re-initialised (which also overwrites the last state). */
+void keel_md_release(keel_hash_id id, EVP_MD_CTX *ctx);
+/* Frees the calling thread's caches: digest contexts and spare buffers (keel_crypto_deinit;
+ * other threads free theirs at exit). */
+void keel_thread_cache_free(void);
 
 /* Name of a hash for libcrypto ("SHA256", ...), NULL for none. */
 const char *keel_ossl_md_name(keel_hash_id id);

@@ -58,15 +58,19 @@ int keel_io_fill(gnutls_session_t s, size_t need)
         return 0;
     CHECK(need <= KEEL_IN_CAP, GNUTLS_E_INTERNAL_ERROR);
     /* Two sizes: small while records are small (idle and chatty sessions stay light), the
-     * largest record's size from the first record that needs it on (no further growth). */
+     * largest record's size for a record that needs it (given back when drained). */
     if (in->buf == NULL || need > in->cap) {
         size_t cap = need <= KEEL_IN_SMALL ? KEEL_IN_SMALL : KEEL_IN_CAP;
         size_t used = keel_bytes_len(in);
-        uint8_t *p = keel_malloc(cap);
+        /* The thread's spare if it has one (a drained buffer another call gave back). */
+        uint8_t *p = keel_spare_take(cap > KEEL_KEEP_MAX ? KEEL_SPARE_IN : KEEL_SPARE_IN_SMALL,
+                                     cap, cap, &cap);
+        if (p == NULL)
+            p = keel_malloc(cap);
         CHECK(p != NULL, GNUTLS_E_MEMORY_ERROR);
         if (used)
             memcpy(p, in->buf + in->start, used);
-        keel_bytes_free(in);
+        keel_rec_in_drop(s);
         in->buf = p;
         in->cap = cap;
         in->start = 0;
@@ -80,7 +84,9 @@ int keel_io_fill(gnutls_session_t s, size_t need)
     while (keel_bytes_len(in) < need) {
         TRY(wait_readable(s, hs_time_left(s)));
         s->transport_errno = 0;
-        r = s->pull(s->recv_ptr, in->buf + in->end, in->cap - in->end);
+        /* Exactly what the record needs, never more: bytes read ahead would sit here
+         * unseen by an application that poll()s before calling gnutls_record_recv. */
+        r = s->pull(s->recv_ptr, in->buf + in->end, need - keel_bytes_len(in));
         if (r < 0) {
             int err = keel_transport_error(s, 0);
             if (err == GNUTLS_E_AGAIN || err == GNUTLS_E_INTERRUPTED) {
@@ -93,7 +99,7 @@ int keel_io_fill(gnutls_session_t s, size_t need)
         /* EOF: a peer that closes without close_notify truncates the stream. */
         if (r == 0)
             return GNUTLS_E_PREMATURE_TERMINATION;
-        CHECK((size_t)r <= in->cap - in->end, GNUTLS_E_PULL_ERROR);
+        CHECK((size_t)r <= need - keel_bytes_len(in), GNUTLS_E_PULL_ERROR);
         in->end += (size_t)r;
     }
     return 0;

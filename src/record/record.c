@@ -51,6 +51,31 @@ static uint16_t plain_version(gnutls_session_t s)
     return 0x0301;
 }
 
+static void out_drop(gnutls_session_t s);
+
+/* An empty s->out too small for need bytes (or without a buffer) takes the thread's spare
+ * of the right size, if any, and gives back its own. */
+static void out_from_spare(gnutls_session_t s, size_t need)
+{
+    int kind = need > KEEL_KEEP_MAX ? KEEL_SPARE_OUT : KEEL_SPARE_OUT_SMALL;
+    size_t cap;
+    uint8_t *p;
+
+    if (s->out.cap >= need || s->out.start != s->out.end)
+        return;
+    p = keel_spare_take(kind, need, SIZE_MAX, &cap);
+    if (p != NULL) {
+        out_drop(s);
+        s->out.buf = p;
+        s->out.cap = cap;
+        s->out.start = s->out.end = 0;
+    }
+}
+
+/* Below this a copy and one in-place AEAD call cost less than sealing from the source
+ * (which takes a second call for the TLS 1.3 content type). */
+#define KEEL_SEAL_FROM_MIN 256u
+
 static int queue_records(gnutls_session_t s, uint8_t type, const uint8_t *data, size_t len)
 {
     keel_dir_state *d = &s->write;
@@ -66,14 +91,27 @@ static int queue_records(gnutls_session_t s, uint8_t type, const uint8_t *data, 
         size_t frag = len < max ? len : max, rec_len;
         uint8_t *rec;
 
+        out_from_spare(s, KEEL_RECORD_HEADER + over + frag);
         TRY(keel_bytes_reserve(&s->out, KEEL_RECORD_HEADER + over + frag));
         rec = s->out.buf + s->out.end;
-        if (frag)
+        if (d->aead != NULL && frag >= KEEL_SEAL_FROM_MIN) {
+            /* Sealed from the caller's bytes into the record: no copy. */
+            TRY(keel_rec_seal_from(d, type, rec, data, frag, 0, &rec_len));
+        } else if (d->aead != NULL) {
+            int ret;
+
             memcpy(rec + KEEL_RECORD_HEADER + prefix, data, frag);
-        if (d->aead != NULL) {
-            TRY(keel_rec_seal(d, type, rec, frag, 0, &rec_len));
+            ret = keel_rec_seal_from(d, type, rec, NULL, frag, 0, &rec_len);
+            if (ret < 0) {
+                /* The output buffer holds only protected bytes. */
+                keel_wipe(rec + KEEL_RECORD_HEADER + prefix, frag);
+                return ret;
+            }
         } else {
             uint16_t v = plain_version(s);
+
+            if (frag)
+                memcpy(rec + KEEL_RECORD_HEADER + prefix, data, frag);
             rec[0] = type;
             rec[1] = (uint8_t)(v >> 8);
             rec[2] = (uint8_t)v;
@@ -154,7 +192,8 @@ static int process_alert(gnutls_session_t s, keel_cur body)
     return GNUTLS_E_FATAL_ALERT_RECEIVED;
 }
 
-int keel_rec_read_raw(gnutls_session_t s, uint8_t *type, keel_cur *plain)
+int keel_rec_read_into(gnutls_session_t s, uint8_t *type, keel_cur *plain, uint8_t *dst,
+                       size_t dst_cap, size_t *direct)
 {
     for (;;) {
         keel_cur hdr;
@@ -163,6 +202,7 @@ int keel_rec_read_raw(gnutls_session_t s, uint8_t *type, keel_cur *plain)
         size_t n, max_body;
         int protected_rec;
 
+        *direct = 0;
         if (s->read_closed) {
             *type = KEEL_CT_ALERT;
             *plain = cur_init(NULL, 0);
@@ -207,7 +247,15 @@ int keel_rec_read_raw(gnutls_session_t s, uint8_t *type, keel_cur *plain)
         s->peer_record_seen = 1;
 
         if (protected_rec) {
-            TRY(keel_rec_open(&s->read, rec, KEEL_RECORD_HEADER + len, &ct, &p, &n));
+            TRY(keel_rec_open_to(&s->read, rec, KEEL_RECORD_HEADER + len, dst, dst_cap, &ct,
+                                 &p, &n, direct));
+            if (n > 0) {
+                size_t lo = (size_t)(p - s->in.buf), hi = lo + n;
+                if (s->in_plain_hi == 0 || lo < s->in_plain_lo)
+                    s->in_plain_lo = lo;
+                if (hi > s->in_plain_hi)
+                    s->in_plain_hi = hi;
+            }
             /* RFC 8446 5: change_cipher_spec is never protected in TLS 1.3. */
             if (s->read.version == GNUTLS_TLS1_3 && ct == KEEL_CT_CCS)
                 return GNUTLS_E_UNEXPECTED_PACKET;
@@ -215,8 +263,10 @@ int keel_rec_read_raw(gnutls_session_t s, uint8_t *type, keel_cur *plain)
             p = rec + KEEL_RECORD_HEADER;
             n = len;
         }
-        if (n > s->max_record_recv && s->max_record_recv != 0)
+        if (*direct + n > s->max_record_recv && s->max_record_recv != 0) {
+            keel_wipe(dst, *direct);
             return GNUTLS_E_RECORD_OVERFLOW;
+        }
         *plain = cur_init(p, n);
 
         switch (ct) {
@@ -257,6 +307,13 @@ int keel_rec_read_raw(gnutls_session_t s, uint8_t *type, keel_cur *plain)
     }
 }
 
+int keel_rec_read_raw(gnutls_session_t s, uint8_t *type, keel_cur *plain)
+{
+    size_t direct;
+
+    return keel_rec_read_into(s, type, plain, NULL, 0, &direct);
+}
+
 int keel_rec_read(gnutls_session_t s, uint8_t *type)
 {
     keel_cur plain;
@@ -267,12 +324,52 @@ int keel_rec_read(gnutls_session_t s, uint8_t *type)
     return 0;
 }
 
+void keel_rec_in_drop(gnutls_session_t s)
+{
+    keel_bytes *in = &s->in;
+
+    if (in->buf == NULL)
+        return;
+    /* Opened plaintext is wiped; headers and ciphertext are not secret. */
+    if (s->in_plain_hi > s->in_plain_lo)
+        keel_wipe(in->buf + s->in_plain_lo, s->in_plain_hi - s->in_plain_lo);
+    s->in_plain_lo = s->in_plain_hi = 0;
+    if (!keel_spare_give(in->cap > KEEL_KEEP_MAX ? KEEL_SPARE_IN : KEEL_SPARE_IN_SMALL,
+                         in->buf, in->cap))
+        keel_free(in->buf);
+    in->buf = NULL;
+    in->start = in->end = in->cap = 0;
+}
+
+/* The output buffer holds only protected (or public plaintext handshake) bytes. */
+static void out_drop(gnutls_session_t s)
+{
+    keel_bytes *out = &s->out;
+
+    if (out->buf == NULL)
+        return;
+    if (!keel_spare_give(out->cap > KEEL_KEEP_MAX ? KEEL_SPARE_OUT : KEEL_SPARE_OUT_SMALL,
+                         out->buf, out->cap))
+        keel_free(out->buf);
+    out->buf = NULL;
+    out->start = out->end = out->cap = 0;
+}
+
+void keel_rec_release_drained(gnutls_session_t s)
+{
+    if (s->in.buf != NULL && s->in.start == s->in.end && s->in.cap > KEEL_KEEP_MAX)
+        keel_rec_in_drop(s);
+    if (s->out.buf != NULL && s->out.start == s->out.end && s->out.cap > KEEL_KEEP_MAX
+        && !s->alert_pending)
+        out_drop(s);
+}
+
 void keel_rec_release_idle(gnutls_session_t s)
 {
     if (keel_bytes_len(&s->in) == 0)
-        keel_bytes_free(&s->in);
+        keel_rec_in_drop(s);
     if (keel_bytes_len(&s->out) == 0 && !s->alert_pending)
-        keel_bytes_free(&s->out);
+        out_drop(s);
     if (keel_bytes_len(&s->appdata) == 0)
         keel_bytes_free(&s->appdata);
     if (keel_bytes_len(&s->hs_in) == 0 && s->hs == NULL)
@@ -288,8 +385,8 @@ void keel_rec_deinit(gnutls_session_t s)
     s->read.aead = s->write.aead = NULL;
     keel_wipe(s->read.iv, sizeof s->read.iv);
     keel_wipe(s->write.iv, sizeof s->write.iv);
-    keel_bytes_free(&s->in);
-    keel_bytes_free(&s->out);
+    keel_rec_in_drop(s);
+    out_drop(s);
     keel_bytes_free(&s->appdata);
     keel_bytes_free(&s->hs_in);
     keel_b_free(&s->hs_out);

@@ -57,7 +57,7 @@ static void hash_incremental(void)
     keel_hash_free(h);
 }
 
-/* RFC 4231 test cases 1 and 2. */
+/* RFC 4231 test cases 1, 2 and 6. */
 static void hmac_rfc4231(void)
 {
     uint8_t key[20], out[64];
@@ -84,6 +84,27 @@ static void hmac_rfc4231(void)
     t_unhex("164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
             "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737", a, sizeof a);
     CHECK_MEM(out, a, 64);
+
+    /* Test case 6: a key longer than the block is hashed first (RFC 2104 2). */
+    {
+        static const char msg[] = "Test Using Larger Than Block-Size Key - Hash Key First";
+        uint8_t big[131];
+
+        memset(big, 0xaa, sizeof big);
+        REQUIRE(keel_hmac(KEEL_HASH_SHA256, big, sizeof big, (const uint8_t *)msg,
+                          sizeof msg - 1, out) == 0);
+        t_unhex("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54", a, sizeof a);
+        CHECK_MEM(out, a, 32);
+        REQUIRE(keel_hmac(KEEL_HASH_SHA384, big, sizeof big, (const uint8_t *)msg,
+                          sizeof msg - 1, out) == 0);
+        t_unhex("4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c6"
+                "0c2ef6ab4030fe8296248df163f44952", a, sizeof a);
+        CHECK_MEM(out, a, 48);
+        /* An empty key is a key (all zeros), not "keep the previous one". */
+        REQUIRE(keel_hmac(KEEL_HASH_SHA256, NULL, 0, (const uint8_t *)"x", 1, out) == 0);
+        t_unhex("4cbc96099a6467ce002461f10549b4898265ebe6188b45efacc44293516e62c4", a, sizeof a);
+        CHECK_MEM(out, a, 32);
+    }
 }
 
 static void hkdf_case(const char *ikm_hex, const char *salt_hex, const char *info_hex,
