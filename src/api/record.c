@@ -301,8 +301,13 @@ int gnutls_bye(gnutls_session_t session, gnutls_close_request_t how)
          * something broken, has still closed the connection. */
         if (ret < 0)
             return 0;
-        if (type == KEEL_CT_HANDSHAKE)
+        if (type == KEEL_CT_HANDSHAKE) {
+            /* A TLS 1.3 KeyUpdate before the peer's close_notify changes the key that
+             * close_notify is protected with: process it rather than drop it. */
+            if (s->version == GNUTLS_TLS1_3 && post_handshake(s) == 0)
+                continue;
             keel_bytes_consume(&s->hs_in, keel_bytes_len(&s->hs_in));
+        }
     }
     return 0;
 }

@@ -294,6 +294,21 @@ static void update_one_side(int from_server, unsigned flags)
     pair_free(&p);
 }
 
+/* A KeyUpdate that arrives while gnutls_bye(GNUTLS_SHUT_RDWR) waits for the peer's
+ * close_notify changes the key that close_notify is sent under: bye must still read it. */
+static void key_update_before_close_notify(void)
+{
+    pair p;
+
+    REQUIRE(pair_init(&p) == 0);
+    CHECK_INT(gnutls_session_key_update(p.c, 0), 0);
+    CHECK_INT(gnutls_bye(p.c, GNUTLS_SHUT_WR), 0);
+    CHECK_INT(gnutls_bye(p.s, GNUTLS_SHUT_RDWR), 0);
+    CHECK_INT(p.s->read_closed, 1);
+    CHECK_INT(p.ks.in_post, 1);
+    pair_free(&p);
+}
+
 static void client_update(void) { update_one_side(0, 0); }
 static void client_update_peer(void) { update_one_side(0, GNUTLS_KU_PEER); }
 static void server_update(void) { update_one_side(1, 0); }
@@ -976,6 +991,7 @@ int main(void)
     gnutls_global_set_time_function(vtime);
 
     RUN(client_update);
+    RUN(key_update_before_close_notify);
     RUN(client_update_peer);
     RUN(server_update);
     RUN(server_update_peer);
