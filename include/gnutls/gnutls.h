@@ -1123,8 +1123,9 @@ typedef int (*gnutls_ext_unpack_func)(gnutls_buffer_t packed_data, gnutls_ext_pr
 typedef int (*gnutls_ext_raw_process_func)(void *ctx, unsigned tls_id, const unsigned char *data,
                                            unsigned data_size);
 
-/* Every function declared in Keel's public headers is exported from libkeel.so; everything
- * else is built with -fvisibility=hidden. */
+/* Every function declared in Keel's public headers is exported from libkeel.so: src/keel.map
+ * exports gnutls_* and makes every other symbol local. The pragma keeps these declarations
+ * default-visible in programs that are themselves built with -fvisibility=hidden. */
 #if defined(__GNUC__)
 #pragma GCC visibility push(default)
 #endif
@@ -1154,8 +1155,8 @@ extern gnutls_calloc_function gnutls_calloc;
 extern gnutls_free_function gnutls_free;
 extern char *(*gnutls_strdup)(const char *);
 void gnutls_memset(void *data, int c, size_t size);
-/* A program that defines this (once, at file scope) is not initialised implicitly when
- * the library loads; it must call gnutls_global_init() itself. */
+/* A program that writes GNUTLS_SKIP_GLOBAL_INIT once at file scope is not initialised
+ * implicitly when the library loads; it must call gnutls_global_init() itself. */
 #ifndef GNUTLS_SKIP_GLOBAL_INIT
 #define GNUTLS_SKIP_GLOBAL_INIT int _gnutls_global_init_skip(void); \
     int _gnutls_global_init_skip(void) { return 1; }
@@ -1313,6 +1314,36 @@ void gnutls_record_cork(gnutls_session_t session);
 int gnutls_record_uncork(gnutls_session_t session, unsigned int flags);
 int gnutls_bye(gnutls_session_t session, gnutls_close_request_t how);
 
+/* TLS 1.2: anon credentials (src/creds/anon.c) */
+int gnutls_anon_allocate_server_credentials(gnutls_anon_server_credentials_t *sc);
+void gnutls_anon_free_server_credentials(gnutls_anon_server_credentials_t sc);
+int gnutls_anon_allocate_client_credentials(gnutls_anon_client_credentials_t *sc);
+void gnutls_anon_free_client_credentials(gnutls_anon_client_credentials_t sc);
+void gnutls_anon_set_server_dh_params(gnutls_anon_server_credentials_t res,
+                                      gnutls_dh_params_t dh_params);
+int gnutls_anon_set_server_known_dh_params(gnutls_anon_server_credentials_t res,
+                                           gnutls_sec_param_t sec_param);
+
+/* TLS 1.2: DH parameters (src/creds/dh.c) */
+int gnutls_dh_params_init(gnutls_dh_params_t *dh_params);
+void gnutls_dh_params_deinit(gnutls_dh_params_t dh_params);
+int gnutls_dh_params_import_raw(gnutls_dh_params_t dh_params, const gnutls_datum_t *prime,
+                                const gnutls_datum_t *generator);
+int gnutls_dh_params_import_pkcs3(gnutls_dh_params_t params,
+                                  const gnutls_datum_t *pkcs3_params,
+                                  gnutls_x509_crt_fmt_t format);
+int gnutls_dh_params_generate2(gnutls_dh_params_t dparams, unsigned int bits);
+int gnutls_dh_params_cpy(gnutls_dh_params_t dst, gnutls_dh_params_t src);
+void gnutls_certificate_set_dh_params(gnutls_certificate_credentials_t res,
+                                      gnutls_dh_params_t dh_params);
+int gnutls_certificate_set_known_dh_params(gnutls_certificate_credentials_t res,
+                                           gnutls_sec_param_t sec_param);
+
+/* TLS 1.2: session security status (src/api/tls12_info.c) */
+unsigned gnutls_safe_renegotiation_status(gnutls_session_t session);
+unsigned gnutls_session_ext_master_secret_status(gnutls_session_t session);
+int gnutls_dh_get_prime_bits(gnutls_session_t session);
+
 /* transport (src/api/transport.c) */
 void gnutls_transport_set_int2(gnutls_session_t session, int recv_fd, int send_fd);
 void gnutls_transport_set_int(gnutls_session_t session, int fd);
@@ -1332,6 +1363,9 @@ void gnutls_transport_set_pull_timeout_function(gnutls_session_t session,
                                                 gnutls_pull_timeout_func func);
 void gnutls_transport_set_errno_function(gnutls_session_t session, gnutls_errno_func errno_func);
 void gnutls_transport_set_errno(gnutls_session_t session, int err);
+
+/* names (src/api/names.c) */
+const char *gnutls_handshake_description_get_name(gnutls_handshake_description_t type);
 
 /* TLS 1.3 KeyUpdate, rehandshake requests (src/api/key_update.c, src/api/rehandshake.c) */
 int gnutls_session_key_update(gnutls_session_t session, unsigned flags);

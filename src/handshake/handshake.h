@@ -42,6 +42,8 @@ typedef enum {
     KEEL_S_RECV_CH2,
     KEEL_S_SEND_FLIGHT,         /* ServerHello [CCS] EE Certificate CertificateVerify Finished */
     KEEL_S_RECV_FIN,
+    KEEL_S_RECV_CERT,           /* issue 8: client Certificate after our CertificateRequest */
+    KEEL_S_RECV_CV,             /* issue 8: client CertificateVerify */
     /* TLS 1.2 was negotiated: the hello is parsed (extensions through the table, the peer's
      * lists in struct keel_hs), checked for the downgrade sentinel (client) and left
      * unconsumed for the TLS 1.2 state machine (issue 4); until it exists the step returns
@@ -132,10 +134,11 @@ struct keel_hs {
 
     /* peer authentication */
     keel_pkey *peer_key;
-    int cert_requested;                 /* client: a CertificateRequest was received */
+    int cert_requested;                 /* a CertificateRequest was received (client) / sent (server) */
 
     /* server authentication */
-    const struct keel_cert_pair *pair;  /* key pair chosen by keel_creds_select */
+    const struct keel_cert_pair *pair;  /* our key pair: keel_creds_select, or on a client
+                                         * keel_client_choose_pair (issue 8) */
     uint16_t sign_scheme;
 
     /* key schedule (RFC 8446 7.1) */
@@ -145,6 +148,15 @@ struct keel_hs {
     uint8_t s_hs_secret[KEEL_MAX_HASH_LEN];
 
     struct keel_test_hs_params *test;   /* test hooks, NULL normally */
+
+    /* TLS 1.2 (issue 4: src/handshake/tls12_*.c, src/ext/{extended_master_secret,
+     * renegotiation_info,ec_point_formats}.c) */
+    unsigned tls12_state;               /* keel_tls12_state (handshake/tls12.h) */
+    uint16_t client_hello_version;      /* server: ClientHello.client_version (RSA premaster) */
+    int peer_sent_ems;                  /* extended_master_secret in the peer's hello */
+    int peer_sent_ri;                   /* renegotiation_info (or the SCSV) from the peer */
+    int peer_sent_point_formats;        /* ec_point_formats from the peer */
+    const struct gnutls_dh_params_int *dh;  /* server: explicit DHE group, if not RFC 7919 */
 };
 
 /* ---- transcript (transcript.c) ---- */
@@ -202,9 +214,17 @@ int keel_tls13_finished(gnutls_session_t s, const uint8_t *base_key, uint8_t *ou
 int keel_tls13_cv_content(gnutls_session_t s, int server, uint8_t *out, size_t *len);
 #define KEEL_CV_CONTENT_MAX (64 + 34 + KEEL_MAX_HASH_LEN)
 
+/* ---- client certificates (tls13_certauth.c; issue 8) ---- */
+int keel_tls13_send_certificate_request(gnutls_session_t s);
+int keel_tls13_recv_client_certificate(gnutls_session_t s);
+int keel_tls13_recv_client_certificate_verify(gnutls_session_t s);
+int keel_tls13_choose_client_pair(gnutls_session_t s, keel_cur cr_extensions);
+int keel_tls13_send_client_auth(gnutls_session_t s);
+
 /* ---- shared TLS 1.3 helpers ---- */
 int keel_tls13_send_ccs(gnutls_session_t s);
 int keel_tls13_send_finished(gnutls_session_t s, const uint8_t *base_key);
+int keel_tls13_recv_finished(gnutls_session_t s, const uint8_t *base_key);
 int keel_tls13_check_key_change(gnutls_session_t s);
 const keel_suite *keel_hs_suite_offered(gnutls_session_t s, uint16_t id);
 int keel_prio_has_group(gnutls_session_t s, uint16_t id);

@@ -3,6 +3,7 @@
  * after the handshake (NewSessionTicket here, KeyUpdate in key_update.c). */
 #include "handshake/handshake.h"
 #include "handshake/key_update.h"
+#include "ext/ext.h"
 
 int keel_tls13_send_ccs(gnutls_session_t s)
 {
@@ -32,6 +33,30 @@ out:
     return ret;
 }
 
+/* The peer's Finished, verified against base_key (its handshake traffic secret) and added
+ * to the transcript. */
+int keel_tls13_recv_finished(gnutls_session_t s, const uint8_t *base_key)
+{
+    struct keel_hs *hs = s->hs;
+    uint8_t type, expected[KEEL_MAX_HASH_LEN];
+    keel_cur msg, body;
+    int ret;
+
+    TRY(keel_hs_next(s, &type, &msg, &body));
+    CHECK(type == GNUTLS_HANDSHAKE_FINISHED, GNUTLS_E_UNEXPECTED_HANDSHAKE_PACKET);
+    CHECK(cur_left(&body) == hs->hash_len, GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
+    TRY_OUT(keel_tls13_finished(s, base_key, expected));
+    /* RFC 8446 4.4.4: "Recipients of Finished messages MUST verify that the contents are
+     * correct and if incorrect MUST terminate the connection with a "decrypt_error" alert." */
+    CHECK_OUT(keel_memeq_secret(expected, body.p, hs->hash_len), GNUTLS_E_ERROR_IN_FINISHED_PACKET);
+    TRY_OUT(keel_hs_transcript_add(s, msg.p, msg.len));
+    keel_hs_consume(s);
+    TRY_OUT(keel_tls13_check_key_change(s));
+out:
+    keel_wipe(expected, sizeof expected);
+    return ret;
+}
+
 /* RFC 8446 5.1: "Handshake messages MUST NOT span key changes. Implementations MUST verify
  * that all messages immediately preceding a key change align with a record boundary; if
  * not, then they MUST terminate the connection with an "unexpected_message" alert." */
@@ -53,7 +78,6 @@ static int recv_new_session_ticket(gnutls_session_t s, keel_cur body)
 {
     uint32_t lifetime, age_add;
     keel_cur nonce, ticket, exts;
-    uint8_t seen[65536 / 8];
 
     /* RFC 8446 4.6.1: only servers send tickets. */
     CHECK(!s->is_server, GNUTLS_E_UNEXPECTED_PACKET);
@@ -63,17 +87,9 @@ static int recv_new_session_ticket(gnutls_session_t s, keel_cur body)
     CHECK(cur_empty(&body) && !cur_empty(&ticket), GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
     /* "Servers MUST NOT use any value greater than 604800 seconds (7 days)." */
     CHECK(lifetime <= 604800, GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER);
-    memset(seen, 0, sizeof seen);
-    while (!cur_empty(&exts)) {
-        uint16_t type;
-        keel_cur data;
-        CHECK(cur_u16(&exts, &type) && cur_u16_prefixed(&exts, &data),
-              GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
-        /* RFC 8446 4.2: no two extensions of one type in a block. */
-        CHECK(!(seen[type / 8] & (1u << (type % 8))), GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER);
-        seen[type / 8] |= (uint8_t)(1u << (type % 8));
-    }
-    return 0;
+    /* Duplicates and extensions that do not belong in a NewSessionTicket are refused, the
+     * unknown ones ignored (RFC 8446 4.2, 4.6.1). */
+    return keel_ext_parse(s, KEEL_MSG_NST, exts);
 }
 
 int keel_tls13_post_handshake(gnutls_session_t s, uint8_t type, keel_cur *msg, keel_cur *body)

@@ -192,6 +192,7 @@ static int recv_certificate_request(gnutls_session_t s, keel_cur *msg, keel_cur 
     /* RFC 8446 4.3.2: "The "signature_algorithms" extension MUST be specified" */
     CHECK(hs->peer_sent_sigs, GNUTLS_E_MISSING_EXTENSION);
     hs->cert_requested = 1;
+    TRY(keel_tls13_choose_client_pair(s, exts));        /* issue 8 */
     TRY(keel_hs_transcript_add(s, msg->p, msg->len));
     keel_hs_consume(s);
     hs->state = KEEL_C_RECV_CERT;
@@ -312,6 +313,8 @@ static int recv_certificate_verify(gnutls_session_t s)
     TRY(keel_tls13_cv_content(s, 1, content, &content_len));
     TRY(keel_verify(hs->peer_key, scheme, content, content_len, sig.p, sig.len));
     s->sig_scheme_peer = scheme;
+    /* issue 8: gnutls_session_set_verify_cert and the credentials' verify function. */
+    TRY(keel_verify_peer_in_handshake(s));
     TRY(keel_hs_transcript_add(s, msg.p, msg.len));
     keel_hs_consume(s);
     hs->state = KEEL_C_RECV_FIN;
@@ -320,28 +323,11 @@ static int recv_certificate_verify(gnutls_session_t s)
 
 static int recv_server_finished(gnutls_session_t s)
 {
-    struct keel_hs *hs = s->hs;
-    uint8_t type;
-    keel_cur msg, body;
-    uint8_t expected[KEEL_MAX_HASH_LEN];
-    int ret;
-
-    TRY(keel_hs_next(s, &type, &msg, &body));
-    CHECK(type == GNUTLS_HANDSHAKE_FINISHED, GNUTLS_E_UNEXPECTED_HANDSHAKE_PACKET);
-    CHECK(cur_left(&body) == hs->hash_len, GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
-    TRY_OUT(keel_tls13_finished(s, hs->s_hs_secret, expected));
-    /* RFC 8446 4.4.4: "Recipients of Finished messages MUST verify that the contents are
-     * correct and if incorrect MUST terminate the connection with a "decrypt_error" alert." */
-    CHECK_OUT(keel_memeq_secret(expected, body.p, hs->hash_len), GNUTLS_E_ERROR_IN_FINISHED_PACKET);
-    TRY_OUT(keel_hs_transcript_add(s, msg.p, msg.len));
-    keel_hs_consume(s);
-    TRY_OUT(keel_tls13_check_key_change(s));
-    TRY_OUT(keel_tls13_app_secrets(s));
-    TRY_OUT(keel_tls13_install(s, 0, s->server_app_secret));
-    hs->state = KEEL_C_SEND_FLIGHT2;
-out:
-    keel_wipe(expected, sizeof expected);
-    return ret;
+    TRY(keel_tls13_recv_finished(s, s->hs->s_hs_secret));
+    TRY(keel_tls13_app_secrets(s));
+    TRY(keel_tls13_install(s, 0, s->server_app_secret));
+    s->hs->state = KEEL_C_SEND_FLIGHT2;
+    return 0;
 }
 
 /* [ChangeCipherSpec] [Certificate] Finished, then the application keys. */
@@ -352,16 +338,8 @@ static int send_second_flight(gnutls_session_t s)
     if (hs->session_id_len > 0 && !hs->ccs_sent)
         TRY(keel_tls13_send_ccs(s));
     TRY(keel_tls13_install(s, 1, hs->c_hs_secret));
-    if (hs->cert_requested) {
-        /* RFC 8446 4.4.2: "If the server requests client authentication but no suitable
-         * certificate is available, the client MUST send a Certificate message containing
-         * no certificates." (client certificates: issue 8) */
-        keel_builder *b = keel_hs_begin(s, GNUTLS_HANDSHAKE_CERTIFICATE_PKT);
-        CHECK(b != NULL, GNUTLS_E_MEMORY_ERROR);
-        keel_b_u8(b, 0);                /* certificate_request_context: empty, as received */
-        keel_b_u24(b, 0);               /* certificate_list: empty */
-        TRY(keel_hs_end(s, 1));
-    }
+    if (hs->cert_requested)
+        TRY(keel_tls13_send_client_auth(s));    /* issue 8: Certificate [CertificateVerify] */
     TRY(keel_tls13_send_finished(s, hs->c_hs_secret));
     TRY(keel_tls13_install(s, 1, s->client_app_secret));
     TRY(keel_tls13_resumption_secret(s));

@@ -200,8 +200,9 @@ static int recv_client_hello(gnutls_session_t s)
     }
 
     CHECK(s->cert_cred != NULL, GNUTLS_E_INSUFFICIENT_CREDENTIALS);
-    pair = keel_creds_select(s->cert_cred, sigs, usable_peer_sigs(s, sigs), GNUTLS_TLS1_3,
-                             &hs->sign_scheme);
+    /* issue 8: the credentials' pairs, or gnutls_certificate_set_retrieve_function2's */
+    TRY(keel_server_choose_pair(s, sigs, usable_peer_sigs(s, sigs), GNUTLS_TLS1_3, &pair,
+                                &hs->sign_scheme));
     CHECK(pair != NULL, GNUTLS_E_INSUFFICIENT_CREDENTIALS);
     hs->pair = pair;
     s->suite = suite;
@@ -289,6 +290,7 @@ static int send_certificate(gnutls_session_t s)
         keel_b_u16(b, 0);
     }
     keel_b_close(b);
+    s->vfy.own_pair = pair;             /* issue 8: gnutls_certificate_get_ours */
     return keel_hs_end(s, 1);
 }
 
@@ -328,13 +330,15 @@ static int send_server_flight(gnutls_session_t s)
     TRY_OUT(keel_tls13_handshake_secrets(s, dhe, dhe_len));
     TRY_OUT(keel_tls13_install(s, 1, hs->s_hs_secret));
     TRY_OUT(send_encrypted_extensions(s));
+    if (s->vfy.request != GNUTLS_CERT_IGNORE)   /* issue 8 */
+        TRY_OUT(keel_tls13_send_certificate_request(s));
     TRY_OUT(send_certificate(s));
     TRY_OUT(send_certificate_verify(s));
     TRY_OUT(keel_tls13_send_finished(s, hs->s_hs_secret));
     TRY_OUT(keel_tls13_app_secrets(s));
     TRY_OUT(keel_tls13_install(s, 1, s->server_app_secret));
     TRY_OUT(keel_tls13_install(s, 0, hs->c_hs_secret));
-    hs->state = KEEL_S_RECV_FIN;
+    hs->state = hs->cert_requested ? KEEL_S_RECV_CERT : KEEL_S_RECV_FIN;   /* issue 8 */
 out:
     keel_wipe(dhe, sizeof dhe);
     return ret;
@@ -343,29 +347,15 @@ out:
 static int recv_client_finished(gnutls_session_t s)
 {
     struct keel_hs *hs = s->hs;
-    uint8_t type;
-    keel_cur msg, body;
-    uint8_t expected[KEEL_MAX_HASH_LEN];
-    int ret;
 
-    TRY(keel_hs_next(s, &type, &msg, &body));
-    CHECK(type == GNUTLS_HANDSHAKE_FINISHED, GNUTLS_E_UNEXPECTED_HANDSHAKE_PACKET);
-    CHECK(cur_left(&body) == hs->hash_len, GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
-    TRY_OUT(keel_tls13_finished(s, hs->c_hs_secret, expected));
-    /* RFC 8446 4.4.4: incorrect contents: "decrypt_error". */
-    CHECK_OUT(keel_memeq_secret(expected, body.p, hs->hash_len), GNUTLS_E_ERROR_IN_FINISHED_PACKET);
-    TRY_OUT(keel_hs_transcript_add(s, msg.p, msg.len));
-    keel_hs_consume(s);
-    TRY_OUT(keel_tls13_check_key_change(s));
-    TRY_OUT(keel_tls13_install(s, 0, s->client_app_secret));
-    TRY_OUT(keel_tls13_resumption_secret(s));
+    TRY(keel_tls13_recv_finished(s, hs->c_hs_secret));
+    TRY(keel_tls13_install(s, 0, s->client_app_secret));
+    TRY(keel_tls13_resumption_secret(s));
     /* gnutls_session_get_id: in TLS 1.3 the legacy_session_id of this handshake. */
     memcpy(s->session_id, hs->session_id, hs->session_id_len);
     s->session_id_len = hs->session_id_len;
     hs->state = KEEL_HS_DONE;
-out:
-    keel_wipe(expected, sizeof expected);
-    return ret;
+    return 0;
 }
 
 int keel_tls13_server_step(gnutls_session_t s)
@@ -381,6 +371,8 @@ int keel_tls13_server_step(gnutls_session_t s)
         case KEEL_S_SEND_HRR:       TRY(send_hello_retry_request(s)); break;
         case KEEL_S_SEND_FLIGHT:    TRY(send_server_flight(s)); break;
         case KEEL_S_RECV_FIN:       TRY(recv_client_finished(s)); break;
+        case KEEL_S_RECV_CERT:      TRY(keel_tls13_recv_client_certificate(s)); break;  /* issue 8 */
+        case KEEL_S_RECV_CV:        TRY(keel_tls13_recv_client_certificate_verify(s)); break;
         case KEEL_HS_DONE:
             s->established = 1;
             return 0;

@@ -55,17 +55,6 @@ static void xor_nonce(const keel_dir_state *d, uint8_t nonce[KEEL_AEAD_NONCE_LEN
     memcpy(nonce + 4, &a, 8);
 }
 
-/* RFC 5246 6.2.3.3: additional_data = seq_num + type + version + length. */
-static void tls12_aad(const keel_dir_state *d, uint8_t type, size_t len, uint8_t aad[13])
-{
-    put_u64(aad, d->seq);
-    aad[8] = type;
-    aad[9] = KEEL_TLS12_WIRE >> 8;
-    aad[10] = KEEL_TLS12_WIRE & 0xff;
-    aad[11] = (uint8_t)(len >> 8);
-    aad[12] = (uint8_t)len;
-}
-
 static void put_header(uint8_t *rec, uint8_t type, size_t len)
 {
     rec[0] = type;
@@ -73,6 +62,14 @@ static void put_header(uint8_t *rec, uint8_t type, size_t len)
     rec[2] = KEEL_TLS12_WIRE & 0xff;
     rec[3] = (uint8_t)(len >> 8);
     rec[4] = (uint8_t)len;
+}
+
+/* RFC 5246 6.2.3.3: additional_data = seq_num + type + version + length, i.e. the sequence
+ * number followed by the header of the plaintext record. */
+static void tls12_aad(const keel_dir_state *d, uint8_t type, size_t len, uint8_t aad[13])
+{
+    put_u64(aad, d->seq);
+    put_header(aad + 8, type, len);
 }
 
 int keel_rec_seal_from(keel_dir_state *d, uint8_t type, uint8_t *rec, const uint8_t *src,
@@ -88,7 +85,9 @@ int keel_rec_seal_from(keel_dir_state *d, uint8_t type, uint8_t *rec, const uint
     if (is_tls13(d)) {
         /* RFC 8446 5.2: TLSInnerPlaintext = content || type || zeros; outer type is
          * application_data, legacy_record_version 0x0303, AAD the record header. */
-        CHECK(pad <= KEEL_MAX_PLAINTEXT + 255 - len, GNUTLS_E_INVALID_REQUEST);
+        /* RFC 8446 5.4: "the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1
+         * octets", padding included. */
+        CHECK(pad <= KEEL_MAX_PLAINTEXT - len, GNUTLS_E_INVALID_REQUEST);
         body[len] = type;
         if (pad)
             memset(body + len + 1, 0, pad);
@@ -166,6 +165,9 @@ int keel_rec_open_to(keel_dir_state *d, uint8_t *rec, size_t rec_len, uint8_t *d
                               dst, head));
         payload = body;
         opened = n;
+        /* RFC 8446 5.4: "the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1
+         * octets": content, type and padding together (5.2: record_overflow). */
+        CHECK_OUT(n <= KEEL_MAX_PLAINTEXT + 1, GNUTLS_E_RECORD_OVERFLOW);
         /* RFC 8446 5.4: the content type is the last non-zero byte; "If a receiving
          * implementation does not find a non-zero octet in the cleartext, it MUST terminate
          * the connection with an unexpected_message alert." The plaintext is dst[0..head)
@@ -179,8 +181,6 @@ int keel_rec_open_to(keel_dir_state *d, uint8_t *rec, size_t rec_len, uint8_t *d
         CHECK_OUT(i > 0, GNUTLS_E_UNEXPECTED_PACKET);
         n = i - 1;
         *type = n >= head ? body[n] : dst[n];
-        /* RFC 8446 5.4: TLSInnerPlaintext longer than 2^14 + 1 is record_overflow. */
-        CHECK_OUT(n <= KEEL_MAX_PLAINTEXT, GNUTLS_E_RECORD_OVERFLOW);
         if (head > 0 && *type != KEEL_CT_APPDATA) {
             memcpy(body, dst, head < n ? head : n);
             keel_wipe(dst, head);

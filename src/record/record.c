@@ -82,6 +82,10 @@ static int queue_records(gnutls_session_t s, uint8_t type, const uint8_t *data, 
     size_t max = s->max_record_send ? s->max_record_send : KEEL_MAX_PLAINTEXT;
     size_t prefix = keel_rec_prefix_len(d), over = keel_rec_overhead(d);
 
+    /* Nothing follows our close_notify or fatal alert (RFC 8446 6.1, 6.2), whatever a state
+     * machine or a hook that failed on an already consumed message goes on to build. */
+    if (s->write_closed)
+        return s->fatal ? s->fatal : GNUTLS_E_INVALID_SESSION;
     if (max > KEEL_MAX_PLAINTEXT)
         max = KEEL_MAX_PLAINTEXT;
     /* RFC 8446 5.1: only application data may be sent in zero-length fragments. */

@@ -258,6 +258,30 @@ static void hook_failure(void)
     hp_close(&p);
 }
 
+static int fail_incoming_finished(gnutls_session_t s, unsigned htype, unsigned when,
+                                  unsigned incoming, const gnutls_datum_t *msg)
+{
+    return htype == GNUTLS_HANDSHAKE_FINISHED && incoming ? GNUTLS_E_USER_ERROR : 0;
+}
+
+/* A POST hook failing on a message already consumed (the server's Finished) ends the
+ * handshake there: the fatal alert is the last thing the client writes, no Finished after it. */
+static void hook_failure_after_message(void)
+{
+    hpair p;
+    int cret, sret;
+
+    REQUIRE(hp_open(&p, NULL) == 0);
+    gnutls_handshake_set_hook_function(p.c, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST,
+                                       fail_incoming_finished);
+    CHECK_INT(memt_handshake2(p.c, p.s, &cret, &sret), GNUTLS_E_USER_ERROR);
+    CHECK_INT(cret, GNUTLS_E_USER_ERROR);
+    CHECK_INT(sret, GNUTLS_E_FATAL_ALERT_RECEIVED);
+    CHECK_INT(memt_pending(p.l, MEMT_SERVER), 0);
+    CHECK_INT(gnutls_handshake(p.c), GNUTLS_E_USER_ERROR);     /* sticks */
+    hp_close(&p);
+}
+
 static void server_name(void)
 {
     hpair p;
@@ -495,6 +519,7 @@ int main(void)
     RUN(hooks);
     RUN(hooks_hello_retry_request);
     RUN(hook_failure);
+    RUN(hook_failure_after_message);
     RUN(server_name);
     RUN(again_and_tiny_reads);
     RUN(data_during_handshake);

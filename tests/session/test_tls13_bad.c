@@ -626,6 +626,44 @@ static void test_post_handshake_messages(void)
     pair_free(&p);
 }
 
+/* RFC 8446 4.2: a NewSessionTicket's extensions follow the rules of every block: one of a
+ * type, and none that belongs to another message (key_share) -> illegal_parameter. */
+static void nst_extensions_case(const uint8_t *exts, size_t n)
+{
+    static const uint8_t head[] = {
+        0, 0, 0x1c, 0x20, 1, 2, 3, 4, 0, 0, 3, 't', 'i', 'k',
+    };
+    uint8_t nst[64];
+    char data[16];
+    ssize_t r;
+    pair p;
+
+    memcpy(nst, head, sizeof head);
+    nst[sizeof head] = (uint8_t)(n >> 8);
+    nst[sizeof head + 1] = (uint8_t)n;
+    memcpy(nst + sizeof head + 2, exts, n);
+    REQUIRE(pair_init(&p, "NORMAL", "NORMAL") == 0);
+    pair_run(&p);
+    REQUIRE(p.cret == 0 && p.sret == 0);
+    CHECK_INT(client_reads_after(&p, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, nst, sizeof head + 2 + n),
+              GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER);
+    do
+        r = gnutls_record_recv(p.s, data, sizeof data);
+    while (r == GNUTLS_E_AGAIN);
+    CHECK_INT(r, GNUTLS_E_FATAL_ALERT_RECEIVED);
+    CHECK_INT(gnutls_alert_get(p.s), GNUTLS_A_ILLEGAL_PARAMETER);
+    pair_free(&p);
+}
+
+static void test_new_session_ticket_bad_extensions(void)
+{
+    static const uint8_t duplicated[] = { 0x00, 0x2a, 0, 0, 0x00, 0x2a, 0, 0 };
+    static const uint8_t key_share[] = { 0x00, 0x33, 0, 2, 0x00, 0x1d };
+
+    nst_extensions_case(duplicated, sizeof duplicated);
+    nst_extensions_case(key_share, sizeof key_share);
+}
+
 int main(void)
 {
     gnutls_global_init();
@@ -650,6 +688,7 @@ int main(void)
     RUN(test_truncated_client_hello);
     RUN(test_client_hello_compression);
     RUN(test_post_handshake_messages);
+    RUN(test_new_session_ticket_bad_extensions);
     gnutls_global_deinit();
     return t_done();
 }

@@ -218,6 +218,9 @@ static void tls13_padding(void)
     CHECK_INT(type, KEEL_CT_ALERT);
     CHECK_INT(plen, sizeof msg);
     CHECK_MEM(plain, msg, sizeof msg);
+    /* RFC 8446 5.4: content, type and padding together stay within 2^14 + 1. */
+    CHECK_INT(keel_rec_seal(&w, KEEL_CT_ALERT, buf, sizeof msg, KEEL_MAX_PLAINTEXT - sizeof msg + 1,
+                            &rec_len), GNUTLS_E_INVALID_REQUEST);
     keel_aead_free(w.aead);
     keel_aead_free(r.aead);
 }
@@ -266,6 +269,13 @@ static void tls13_bad_inner(void)
     len = raw_tls13(&w, inner, KEEL_MAX_PLAINTEXT + 1);
     CHECK_INT(keel_rec_open(&r, buf, len, &type, &plain, &plen), 0);
     CHECK_INT(plen, KEEL_MAX_PLAINTEXT);
+
+    /* RFC 8446 5.4: padding counts too: 2^14 of content, the type and one zero is 2^14 + 2
+     * bytes of TLSInnerPlaintext -> record_overflow. */
+    inner[KEEL_MAX_PLAINTEXT + 1] = 0;
+    r.seq = 0;
+    len = raw_tls13(&w, inner, KEEL_MAX_PLAINTEXT + 2);
+    CHECK_INT(keel_rec_open(&r, buf, len, &type, &plain, &plen), GNUTLS_E_RECORD_OVERFLOW);
 
     /* Too short to hold a tag and a content type. */
     r.seq = 0;
