@@ -125,6 +125,7 @@ struct gnutls_session_int {
     uint8_t client_verify_data[12], server_verify_data[12];   /* RFC 5746 */
     int safe_renegotiation;             /* peer supports RFC 5746 */
     int ems;                            /* extended master secret in use */
+    unsigned dh_prime_bits;             /* TLS 1.2 (issue 4): DHE prime size, for gnutls_dh_get_prime_bits */
 
     /* peer identity */
     gnutls_datum_t *peer_certs;         /* DER, leaf first */
@@ -150,7 +151,7 @@ struct gnutls_session_int {
         uint8_t requested;              /* our update_requested not yet followed by a peer KeyUpdate */
         unsigned window_count;          /* KeyUpdates received in the current one-second window */
         int64_t window_start;           /* keel_time() when that window opened */
-        uint64_t rekey_after;           /* records per write key before an automatic KeyUpdate; 0: per AEAD */
+        uint64_t rekey_after;           /* records per write key before an automatic KeyUpdate; 0: 2^24 */
     } ku;
 
     /* Certificate verification and client certificates (src/api/verify.c; issue 8) */

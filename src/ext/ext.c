@@ -2,6 +2,7 @@
  * extension is one file with its functions plus one line here; the table order is the order
  * extensions are written in. */
 #include "ext/ext.h"
+#include "handshake/tls12.h"   /* TLS 1.2 extensions (issue 4) */
 
 static const keel_ext ext_table[] = {
     { KEEL_EXT_SERVER_NAME, "server_name", KEEL_MSG_CH | KEEL_MSG_EE | KEEL_MSG_SH12, 0,
@@ -24,6 +25,18 @@ static const keel_ext ext_table[] = {
       keel_ext_psk_modes_wanted, keel_ext_psk_modes_send, keel_ext_psk_modes_recv },
     { KEEL_EXT_RECORD_SIZE_LIMIT, "record_size_limit", KEEL_MSG_CH | KEEL_MSG_EE, 0,
       NULL, NULL, keel_ext_record_size_limit_recv },
+    /* TLS 1.2 (issue 4): src/ext/{ec_point_formats,extended_master_secret,
+     * renegotiation_info}.c; session_ticket is accepted and ignored (no resumption yet). */
+    { KEEL_EXT_EC_POINT_FORMATS, "ec_point_formats", KEEL_MSG_CH | KEEL_MSG_SH12, 0,
+      keel_ext_ec_point_formats_wanted, keel_ext_ec_point_formats_send,
+      keel_ext_ec_point_formats_recv },
+    { KEEL_EXT_EXTENDED_MASTER_SECRET, "extended_master_secret", KEEL_MSG_CH | KEEL_MSG_SH12, 0,
+      keel_ext_ems_wanted, keel_ext_ems_send, keel_ext_ems_recv },
+    { KEEL_EXT_SESSION_TICKET, "session_ticket", KEEL_MSG_CH | KEEL_MSG_SH12, 0,
+      NULL, NULL, NULL },
+    { KEEL_EXT_RENEGOTIATION_INFO, "renegotiation_info", KEEL_MSG_CH | KEEL_MSG_SH12, 0,
+      keel_ext_renegotiation_info_wanted, keel_ext_renegotiation_info_send,
+      keel_ext_renegotiation_info_recv },
 };
 
 _Static_assert(KEEL_ARRAY_SIZE(ext_table) <= 64, "ext_sent/ext_recv_ch are 64-bit sets");
@@ -159,6 +172,15 @@ int keel_ext_parse(gnutls_session_t s, unsigned msg, keel_cur exts)
             TRY(ext_table[i].recv(s, msg, body));
     }
     return 0;
+}
+
+/* TLS 1.2 (issue 4): the SCSV stands for a received renegotiation_info (RFC 5746 3.6). */
+void keel_ext_mark_received(gnutls_session_t s, uint16_t type)
+{
+    int i = ext_index(type);
+
+    if (i >= 0)
+        s->hs->ext_recv_ch |= 1ull << i;
 }
 
 int keel_ext_offer_tls13(gnutls_session_t s)
