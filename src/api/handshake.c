@@ -3,10 +3,22 @@
  * flight, and turns failures into the sticky error plus its alert (keel_fail). */
 #include "api/api.h"
 #include "handshake/reneg.h"
+#include "handshake/tls12.h"   /* TLS 1.2 (issue 4) */
 
 static int step(gnutls_session_t s)
 {
-    return s->is_server ? keel_tls13_server_step(s) : keel_tls13_client_step(s);
+    int ret;
+
+    /* TLS 1.2 (issue 4): once the hello code handed over, or on an established TLS 1.2
+     * connection (renegotiation), the TLS 1.2 engine runs. */
+    if ((s->hs != NULL && s->hs->state == KEEL_HS_TLS12) ||
+        (s->established && s->version == GNUTLS_TLS1_2))
+        return keel_tls12_step(s);
+    ret = s->is_server ? keel_tls13_server_step(s) : keel_tls13_client_step(s);
+    if (ret == GNUTLS_E_UNSUPPORTED_VERSION_PACKET && s->hs != NULL &&
+        s->hs->state == KEEL_HS_TLS12)
+        return keel_tls12_step(s);
+    return ret;
 }
 
 int gnutls_handshake(gnutls_session_t session)

@@ -3,6 +3,7 @@
  * the one place where an error becomes an alert (keel_fail). */
 #include "session.h"
 #include "handshake/handshake.h"
+#include "handshake/reneg.h"          /* renegotiation (issue 5) */
 
 /* RFC 8446 4 / RFC 5246 7.4: type (1) and length (3). */
 #define HS_HEADER 4
@@ -97,6 +98,8 @@ static int complete_message(gnutls_session_t s, size_t *total)
     uint32_t len;
 
     *total = 0;
+    /* renegotiation (issue 5): a client drops HelloRequests while it negotiates. */
+    TRY(keel_reneg_skip_hello_requests(s));
     if (keel_bytes_len(&s->hs_in) == 0)
         return 0;
     c = cur_init(s->hs_in.buf + s->hs_in.start, keel_bytes_len(&s->hs_in));
@@ -158,7 +161,9 @@ int keel_hs_next(gnutls_session_t s, uint8_t *type, keel_cur *msg, keel_cur *bod
          * and a failure while processing it already see it. */
         s->last_in = (gnutls_handshake_description_t)visible_type(*type, body->p, body->len);
         s->hs_msg_hooked = 1;
-        TRY(run_hook(s, *type, GNUTLS_HOOK_PRE, 1, body->p, body->len));
+        /* renegotiation (issue 5): as GnuTLS, no hook for a HelloRequest received. */
+        if (!keel_reneg_hello_request_unhooked(s, *type))
+            TRY(run_hook(s, *type, GNUTLS_HOOK_PRE, 1, body->p, body->len));
     }
     return 0;
 }
@@ -192,7 +197,8 @@ void keel_hs_consume(gnutls_session_t s)
     if (s->hs_msg_len == 0)
         return;
     c = cur_init(s->hs_in.buf + s->hs_in.start, s->hs_msg_len);
-    if (cur_u8(&c, &type) && cur_skip(&c, HS_HEADER - 1))
+    if (cur_u8(&c, &type) && cur_skip(&c, HS_HEADER - 1) &&
+        !keel_reneg_hello_request_unhooked(s, type))   /* renegotiation (issue 5) */
         ret = run_hook(s, type, GNUTLS_HOOK_POST, 1, c.p, c.len);
     keel_bytes_consume(&s->hs_in, s->hs_msg_len);
     s->hs_msg_len = 0;

@@ -6,9 +6,8 @@
  * Public API only, so the same tests also build against the real GnuTLS:
  *   cc -DKEEL_TEST_AGAINST_GNUTLS -Itests tests/session/test_reneg.c tests/lib/memtransport.c \
  *      $(pkg-config --cflags --libs gnutls)
- * A header of static functions rather than a .c file in tests/lib, each of which is
- * linked into every test program, and these helpers call functions (anonymous credentials)
- * that Keel declares only once they exist. */
+ * A header of static functions: a .c file in tests/lib would be linked into every test
+ * program. */
 #ifndef KEEL_TESTS_RENEG_UTIL_H
 #define KEEL_TESTS_RENEG_UTIL_H
 
@@ -19,30 +18,6 @@
 #include <gnutls/gnutls.h>
 #include "lib/memtransport.h"
 
-#ifndef KEEL_TEST_AGAINST_GNUTLS
-/* Anonymous credentials come with Keel's TLS 1.2 key exchanges (issue 4). Until Keel declares
- * them, weak references keep these tests building; a test that needs them fails cleanly when
- * they are absent (rn_have_anon()). */
-int gnutls_anon_allocate_server_credentials(gnutls_anon_server_credentials_t *sc) __attribute__((weak));
-void gnutls_anon_free_server_credentials(gnutls_anon_server_credentials_t sc) __attribute__((weak));
-int gnutls_anon_allocate_client_credentials(gnutls_anon_client_credentials_t *sc) __attribute__((weak));
-void gnutls_anon_free_client_credentials(gnutls_anon_client_credentials_t sc) __attribute__((weak));
-/* Issue 4's too; gnutls_session_get_flags() says the same meanwhile. */
-unsigned gnutls_safe_renegotiation_status(gnutls_session_t session) __attribute__((weak));
-static inline int rn_have_anon(void)
-{
-    return gnutls_anon_allocate_server_credentials != NULL &&
-           gnutls_anon_allocate_client_credentials != NULL;
-}
-/* gnutls_safe_renegotiation_status(), or -1 while Keel lacks it. */
-static inline int rn_safe_status(gnutls_session_t s)
-{
-    return gnutls_safe_renegotiation_status != NULL ? !!gnutls_safe_renegotiation_status(s) : -1;
-}
-#else
-static inline int rn_have_anon(void) { return 1; }
-static inline int rn_safe_status(gnutls_session_t s) { return !!gnutls_safe_renegotiation_status(s); }
-#endif
 
 #define RN_PRIO12 "NORMAL:-VERS-ALL:+VERS-TLS1.2"
 #define RN_PRIO13 "NORMAL:-VERS-ALL:+VERS-TLS1.3"
@@ -111,8 +86,6 @@ static inline int rn_setup(rn_pair *p, const char *cprio, const char *sprio, uns
         gnutls_credentials_set(p->s, GNUTLS_CRD_CERTIFICATE, p->scred) < 0)
         return -1;
     if (anon) {
-        if (!rn_have_anon())
-            return -1;
         if (gnutls_anon_allocate_server_credentials(&p->sanon) < 0 ||
             gnutls_anon_allocate_client_credentials(&p->canon) < 0)
             return -1;
