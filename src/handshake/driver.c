@@ -226,7 +226,7 @@ static int alert_is_pointless(int err)
 
 int keel_fail(gnutls_session_t s, int err)
 {
-    int desc;
+    int desc, level = GNUTLS_AL_FATAL;
 
     if (s->fatal)
         return s->fatal;
@@ -236,14 +236,16 @@ int keel_fail(gnutls_session_t s, int err)
     keel_log(3, "session %p: fatal error %d (%s)\n", (void *)s, err, gnutls_strerror_name(err));
     if (alert_is_pointless(err) || s->write_closed)
         return err;
-    desc = gnutls_error_to_alert(err, NULL);
+    /* The mapped level: some errors end our session but are told with a warning, e.g.
+     * no_renegotiation, which RFC 5246 7.2.2 says is always a warning. */
+    desc = gnutls_error_to_alert(err, &level);
     if (desc < 0)
         return err;
-    keel_log(3, "session %p: sending fatal alert %d\n", (void *)s, desc);
+    keel_log(3, "session %p: sending alert %d, level %d\n", (void *)s, desc, level);
     /* Best effort, once: the alert is queued after anything pending and pushed now. Later
      * calls return s->fatal and never retry it. */
     s->alert_pending = 0;
-    (void)keel_send_alert(s, GNUTLS_AL_FATAL, desc);
+    (void)keel_send_alert(s, level, desc);
     s->write_closed = 1;
     return err;
 }

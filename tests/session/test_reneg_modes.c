@@ -29,7 +29,8 @@ typedef struct {
  * %SAFE_RENEGOTIATION) or GNUTLS_E_UNSAFE_RENEGOTIATION_DENIED (renegotiation with such a
  * peer, under %SAFE_RENEGOTIATION or %PARTIAL_RENEGOTIATION). GnuTLS's gnutls_handshake
  * sends no alert, so there the other side is left waiting (GNUTLS_E_AGAIN); Keel sends the
- * error's alert, so its peer ends with GNUTLS_E_FATAL_ALERT_RECEIVED (see peer_error()). */
+ * error's alert at the error's level, so its peer ends with GNUTLS_E_FATAL_ALERT_RECEIVED
+ * or, for a refused renegotiation, GNUTLS_E_WARNING_ALERT_RECEIVED (see peer_error()). */
 static const outcome expected[N_MODES][N_MODES] = {
     [0][0] = { 0, 0, 1, 1, 0, 0, 0, 0 },
     [0][1] = { 0, 0, 1, 1, 0, 0, 0, 0 },
@@ -61,9 +62,14 @@ static int peer_error(int gnutls_value, int other, int server)
     (void)server;
     return gnutls_value;
 #else
+    int level = GNUTLS_AL_FATAL;
+
     if (gnutls_value != GNUTLS_E_AGAIN || (server && other == GNUTLS_E_UNSAFE_RENEGOTIATION_DENIED))
         return gnutls_value;
-    return GNUTLS_E_FATAL_ALERT_RECEIVED;
+    /* The alert carries the level its error maps to: a refused renegotiation is told
+     * with a warning no_renegotiation (RFC 5246 7.2.2), the rest are fatal. */
+    (void)gnutls_error_to_alert(other, &level);
+    return level == GNUTLS_AL_WARNING ? GNUTLS_E_WARNING_ALERT_RECEIVED : GNUTLS_E_FATAL_ALERT_RECEIVED;
 #endif
 }
 
