@@ -58,6 +58,20 @@ typedef int gnutls_certificate_retrieve_function2(gnutls_session_t,
 
 /* Functions arrive here as they are implemented. */
 
+/* keys and parsed certificates for certificate selection callbacks (src/x509/abstract.c) */
+int gnutls_pubkey_init(gnutls_pubkey_t *key);
+void gnutls_pubkey_deinit(gnutls_pubkey_t key);
+int gnutls_privkey_init(gnutls_privkey_t *key);
+void gnutls_privkey_deinit(gnutls_privkey_t key);
+int gnutls_privkey_import_x509_raw(gnutls_privkey_t pkey, const gnutls_datum_t *data,
+                                   gnutls_x509_crt_fmt_t format, const char *password,
+                                   unsigned int flags);
+int gnutls_pcert_import_x509_raw(gnutls_pcert_st *pcert, const gnutls_datum_t *cert,
+                                 gnutls_x509_crt_fmt_t format, unsigned int flags);
+void gnutls_pcert_deinit(gnutls_pcert_st *pcert);
+void gnutls_certificate_set_retrieve_function2(gnutls_certificate_credentials_t cred,
+                                               gnutls_certificate_retrieve_function2 *func);
+
 #ifdef __cplusplus
 }
 #endif

@@ -193,6 +193,8 @@ typedef enum gnutls_trust_list_flags_t {
 #define GNUTLS_X509_DN_FLAG_COMPAT 1
 #define GNUTLS_VERIFY_ALLOW_BROKEN (GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD2 | GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD5)
 #define GNUTLS_VFLAGS_PROFILE_MASK (0xff000000)
+#define GNUTLS_VFLAGS_TO_PROFILE(x) ((((unsigned)x) >> 24) & 0xff)
+#define GNUTLS_PROFILE_TO_VFLAGS(x) (((unsigned)x) << 24)
 #define GNUTLS_PKCS8_PLAIN GNUTLS_PKCS_PLAIN
 #define GNUTLS_PKCS8_USE_PKCS12_3DES GNUTLS_PKCS_PKCS12_3DES
 #define GNUTLS_PKCS8_USE_PKCS12_ARCFOUR GNUTLS_PKCS_PKCS12_ARCFOUR
@@ -217,6 +219,48 @@ typedef enum gnutls_trust_list_flags_t {
 #define GNUTLS_TL_FAIL_ON_INVALID_CRL (1 << 5)
 
 /* Functions arrive here as they are implemented (x509 part). */
+
+/* certificates (src/x509/crt.c, src/x509/print.c) */
+int gnutls_x509_crt_init(gnutls_x509_crt_t *cert);
+void gnutls_x509_crt_deinit(gnutls_x509_crt_t cert);
+int gnutls_x509_crt_import(gnutls_x509_crt_t cert, const gnutls_datum_t *data,
+                           gnutls_x509_crt_fmt_t format);
+int gnutls_x509_crt_list_import(gnutls_x509_crt_t *certs, unsigned int *cert_max,
+                                const gnutls_datum_t *data, gnutls_x509_crt_fmt_t format,
+                                unsigned int flags);
+int gnutls_x509_crt_list_import2(gnutls_x509_crt_t **certs, unsigned int *size,
+                                 const gnutls_datum_t *data, gnutls_x509_crt_fmt_t format,
+                                 unsigned int flags);
+int gnutls_x509_crt_export(gnutls_x509_crt_t cert, gnutls_x509_crt_fmt_t format,
+                           void *output_data, size_t *output_data_size);
+int gnutls_x509_crt_export2(gnutls_x509_crt_t cert, gnutls_x509_crt_fmt_t format,
+                            gnutls_datum_t *out);
+int gnutls_x509_crt_get_dn(gnutls_x509_crt_t cert, char *buf, size_t *buf_size);
+int gnutls_x509_crt_get_dn2(gnutls_x509_crt_t cert, gnutls_datum_t *dn);
+int gnutls_x509_crt_get_issuer_dn(gnutls_x509_crt_t cert, char *buf, size_t *buf_size);
+int gnutls_x509_crt_get_issuer_dn2(gnutls_x509_crt_t cert, gnutls_datum_t *dn);
+int gnutls_x509_crt_get_dn3(gnutls_x509_crt_t cert, gnutls_datum_t *dn, unsigned flags);
+int gnutls_x509_crt_get_issuer_dn3(gnutls_x509_crt_t cert, gnutls_datum_t *dn, unsigned flags);
+int gnutls_x509_crt_get_serial(gnutls_x509_crt_t cert, void *result, size_t *result_size);
+int gnutls_x509_crt_get_version(gnutls_x509_crt_t cert);
+time_t gnutls_x509_crt_get_activation_time(gnutls_x509_crt_t cert);
+time_t gnutls_x509_crt_get_expiration_time(gnutls_x509_crt_t cert);
+int gnutls_x509_crt_get_pk_algorithm(gnutls_x509_crt_t cert, unsigned int *bits);
+int gnutls_x509_crt_get_signature_algorithm(gnutls_x509_crt_t cert);
+int gnutls_x509_crt_get_subject_alt_name(gnutls_x509_crt_t cert, unsigned int seq, void *san,
+                                         size_t *san_size, unsigned int *critical);
+int gnutls_x509_crt_get_key_usage(gnutls_x509_crt_t cert, unsigned int *key_usage,
+                                  unsigned int *critical);
+int gnutls_x509_crt_get_ca_status(gnutls_x509_crt_t cert, unsigned int *critical);
+int gnutls_x509_crt_get_key_purpose_oid(gnutls_x509_crt_t cert, unsigned indx, void *oid,
+                                        size_t *oid_size, unsigned int *critical);
+int gnutls_x509_crt_get_fingerprint(gnutls_x509_crt_t cert, gnutls_digest_algorithm_t algo,
+                                    void *buf, size_t *buf_size);
+unsigned gnutls_x509_crt_check_hostname(gnutls_x509_crt_t cert, const char *hostname);
+unsigned gnutls_x509_crt_check_hostname2(gnutls_x509_crt_t cert, const char *hostname,
+                                         unsigned int flags);
+int gnutls_x509_crt_print(gnutls_x509_crt_t cert, gnutls_certificate_print_formats_t format,
+                          gnutls_datum_t *out);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include "keel.h"
 #include "crypto/crypto.h"
 #include "x509/x509.h"
+#include <gnutls/abstract.h>
 
 /* One certificate chain with its private key. */
 struct keel_cert_pair {
@@ -15,6 +16,7 @@ struct keel_cert_pair {
     unsigned n_chain;           /* >= 1 */
     keel_pkey *key;             /* private key of chain[0] */
     keel_pk_type type;          /* keel_pkey_type(key) */
+    gnutls_datum_t leaf_der;    /* chain[0]'s DER (borrowed from it): gnutls_certificate_get_ours */
 };
 
 struct gnutls_certificate_credentials_st {
@@ -23,7 +25,17 @@ struct gnutls_certificate_credentials_st {
     struct keel_cert_pair **pairs;
     unsigned n_pairs;
     unsigned flags;             /* gnutls_certificate_flags (gnutls_certificate_set_flags) */
-    /* Trust list, verification flags and callbacks come with issue 8. */
+    /* TLS 1.2 (issue 4): DHE parameters, borrowed from the application as in GnuTLS
+     * (gnutls_certificate_set_dh_params, src/creds/dh.c). */
+    const struct gnutls_dh_params_int *dh_params;
+
+    /* Verification of the peer (src/x509/verify.c, src/api/verify.c). The trust list is
+     * filled while the credentials are set up and only read by sessions. */
+    keel_trust *trust;          /* NULL until the first trust/CRL function */
+    unsigned verify_flags;      /* gnutls_certificate_set_verify_flags */
+    gnutls_certificate_verify_function *verify_fn;  /* gnutls_certificate_set_verify_function */
+    /* gnutls_certificate_set_retrieve_function2: chooses the pair instead of `pairs`. */
+    gnutls_certificate_retrieve_function2 *retrieve_fn2;
 };
 
 /* The first signature scheme in peer_sigschemes (the peer's preference order) that pair's key
@@ -45,5 +57,26 @@ const struct keel_cert_pair *keel_creds_select(const gnutls_certificate_credenti
                                                const uint16_t *peer_sigschemes, unsigned n,
                                                gnutls_protocol_t version,
                                                uint16_t *chosen_scheme);
+
+/* A client's choice of pair for a CertificateRequest: the first pair (in the order added)
+ * that can sign with one of peer_sigschemes (keel_creds_pair_scheme) and, when the server
+ * named certificate authorities, whose chain has a certificate issued by (or being) one of
+ * them. ca_list is the content of the request's certificate_authorities vector
+ * (DistinguishedName authorities<3..2^16-1>, without its own length), NULL or empty when the
+ * server named none. NULL when no pair fits: the client then sends an empty Certificate. */
+const struct keel_cert_pair *keel_creds_select_client(const gnutls_certificate_credentials_t c,
+                                                      const uint8_t *ca_list, size_t ca_len,
+                                                      const uint16_t *peer_sigschemes, unsigned n,
+                                                      gnutls_protocol_t version,
+                                                      uint16_t *chosen_scheme);
+
+/* A pair made of what a retrieve function returned (certificates parsed through the peer
+ * cache, the key referenced); *out is freed with keel_creds_pair_free. */
+int keel_creds_pair_from_pcerts(const gnutls_pcert_st *pcerts, unsigned n,
+                                gnutls_privkey_t key, struct keel_cert_pair **out);
+void keel_creds_pair_free(struct keel_cert_pair *pair);
+
+/* The credentials' trust list, created on first use. */
+int keel_creds_trust(gnutls_certificate_credentials_t c, keel_trust **out);
 
 #endif

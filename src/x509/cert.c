@@ -121,3 +121,17 @@ int keel_cert_key_match(const keel_cert *leaf, const keel_pkey *key)
         return keel_x509_fail(GNUTLS_E_CERTIFICATE_KEY_MISMATCH);
     return 0;
 }
+
+void keel_cert_names_der(const keel_cert *c, const uint8_t **issuer, size_t *issuer_len,
+                         const uint8_t **subject, size_t *subject_len)
+{
+    /* The names were encoded when the certificate was parsed; this only points at them. */
+    if (!X509_NAME_get0_der(X509_get_issuer_name(c->x509), issuer, issuer_len)) {
+        *issuer = NULL;
+        *issuer_len = 0;
+    }
+    if (!X509_NAME_get0_der(X509_get_subject_name(c->x509), subject, subject_len)) {
+        *subject = NULL;
+        *subject_len = 0;
+    }
+}

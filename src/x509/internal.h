@@ -25,4 +25,9 @@ int keel_x509_der_error(const uint8_t *der, size_t len);
 /* Drops libcrypto's (per-thread) error queue and returns code. */
 int keel_x509_fail(int code);
 
+/* name as a string like GnuTLS's (dn.c): RFC 4514 order (last RDN first) or, with
+ * rfc4514_order 0, GnuTLS's compat (DER) order. *out keel_malloc'd, NUL-terminated;
+ * returns its length or GNUTLS_E_MEMORY_ERROR. */
+int keel_x509_name_string(const X509_NAME *name, int rfc4514_order, char **out);
+
 #endif

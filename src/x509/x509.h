@@ -26,6 +26,10 @@ void keel_cert_ref(keel_cert *c);
 /* Drops one reference; NULL is ignored. */
 void keel_cert_free(keel_cert *c);
 
+/* The DER encodings of c's issuer and subject names (borrowed, valid while c is). */
+void keel_cert_names_der(const keel_cert *c, const uint8_t **issuer, size_t *issuer_len,
+                         const uint8_t **subject, size_t *subject_len);
+
 /* 0 when key is the private half of leaf's public key, else
  * GNUTLS_E_CERTIFICATE_KEY_MISMATCH (also when the leaf key type is unsupported). */
 int keel_cert_key_match(const keel_cert *leaf, const keel_pkey *key);
@@ -64,5 +68,57 @@ void keel_cert_chain_free(keel_cert **chain, unsigned n);
  * GNUTLS_E_UNKNOWN_PK_ALGORITHM. */
 int keel_load_private_key(const gnutls_datum_t *data, gnutls_x509_crt_fmt_t fmt,
                           const char *pass, keel_pkey **out);
+
+/* ---- <gnutls/abstract.h> objects (src/x509/abstract.c) ---- */
+
+/* The key inside a gnutls_privkey_t (borrowed; NULL before an import). */
+keel_pkey *keel_privkey_pkey(gnutls_privkey_t key);
+
+/* ---- trust lists and path validation (src/x509/verify.c) ---- */
+
+/* A trust list: CA certificates and CRLs (a libcrypto X509_STORE underneath). Filled while
+ * credentials are being set up; after that it is only read, and one list may serve many
+ * sessions in many threads at once (each verification has its own context). */
+typedef struct keel_trust keel_trust;
+
+int keel_trust_new(keel_trust **out);
+void keel_trust_free(keel_trust *t);
+/* Adds every certificate of data (PEM: all CERTIFICATE blocks; DER: one) as a trust anchor;
+ * returns how many were added (duplicates count, as in GnuTLS) or an error code as
+ * keel_load_cert_chain reports it. */
+int keel_trust_add_cas(keel_trust *t, const gnutls_datum_t *data, gnutls_x509_crt_fmt_t fmt);
+/* Adds CRLs (PEM: every X509 CRL block; DER: one); returns how many were added. A CRL is
+ * used only when its issuer is in the trust list (it is checked then). */
+int keel_trust_add_crls(keel_trust *t, const gnutls_datum_t *data, gnutls_x509_crt_fmt_t fmt);
+unsigned keel_trust_count(const keel_trust *t);
+/* The DER subject names of the trust anchors, in the order they were added, for a
+ * CertificateRequest's certificate_authorities: *names points at n datums inside t, valid
+ * while t is. */
+void keel_trust_ca_names(const keel_trust *t, const gnutls_datum_t **names, unsigned *n);
+
+/* What the verification is asked to check besides the chain. */
+typedef struct {
+    const char *hostname;       /* RFC 6125 name (or IP literal) for the leaf, or NULL */
+    const char *purpose_oid;    /* extended key usage every non-anchor must allow, or NULL */
+    unsigned flags;             /* gnutls_certificate_verify_flags (+ profile bits) */
+    time_t now;                 /* validity time (keel_time() normally) */
+    const char *email;          /* RFC 822 name the leaf must carry, or NULL */
+} keel_verify_req;
+
+/* Verifies the peer's chain (DER, leaf first, the rest in any order) against t and sets
+ * *status to GnuTLS's gnutls_certificate_status_t bits (0: trusted). Returns 0 when a status
+ * was computed (also for untrusted chains), or GNUTLS_E_ASN1_* for a certificate that does
+ * not parse, GNUTLS_E_NO_CERTIFICATE_FOUND for n == 0, GNUTLS_E_MEMORY_ERROR. t may be NULL
+ * (nothing is trusted). */
+int keel_verify_chain(const keel_trust *t, const gnutls_datum_t *certs, unsigned n,
+                      const keel_verify_req *req, unsigned *status);
+
+/* RFC 6125 host check of one certificate, as gnutls_x509_crt_check_hostname2: an IP literal
+ * against subjectAltName IP addresses only; a name against subjectAltName DNS names (a
+ * wildcard only as the whole leftmost label), and against the subject CN only when
+ * subjectAltName has neither DNS names nor addresses. flags:
+ * GNUTLS_VERIFY_DO_NOT_ALLOW_WILDCARDS, GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES (an IP literal
+ * is then compared as a DNS name). 1 on a match, else 0. */
+int keel_cert_check_hostname(const keel_cert *c, const char *hostname, unsigned flags);
 
 #endif

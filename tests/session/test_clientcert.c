@@ -1,0 +1,562 @@
+/* Certificate verification inside the handshake and client certificates, client and server
+ * in one process over the memory transport: gnutls_session_set_verify_cert on both sides
+ * (the client's check of the server in TLS 1.3 and 1.2), the credentials' verify function,
+ * gnutls_certificate_server_set_request (IGNORE, REQUEST, REQUIRE; TLS 1.3), the client's
+ * choice of pair by the server's CA names, gnutls_certificate_set_retrieve_function2 on both
+ * sides, gnutls_certificate_get_peers/_get_ours, with EAGAIN and 1-byte reads.
+ * PKI: tests/data/verify; verification time fixed at 2030-01-01. */
+#include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
+#include "session.h"
+#include "creds/creds.h"
+#undef CHECK    /* keel.h's CHECK(cond, code); the tests use the harness's */
+#include "harness.h"
+#include "lib/memtransport.h"
+
+#define DIR "tests/data/verify/"
+#define FIXED_TIME ((time_t)1893456000)
+#define WWW "www.keel.test"
+#define INV GNUTLS_CERT_INVALID
+
+static time_t fixed_time(time_t *t)
+{
+    if (t != NULL)
+        *t = FIXED_TIME;
+    return FIXED_TIME;
+}
+
+typedef struct {
+    gnutls_session_t c, s;
+    memt_link *l;
+    gnutls_certificate_credentials_t scred, ccred;
+    int cret, sret;
+} pair;
+
+typedef struct {
+    const char *prio;
+    const char *server_chain;           /* server's pair (key: same name, -key) */
+    const char *client_chain;           /* client's pair, or NULL */
+    const char *client_trust;           /* CA file the client trusts, or NULL */
+    const char *server_trust;           /* CA file the server trusts, or NULL */
+    gnutls_certificate_request_t request;
+    const char *client_verify_host;     /* gnutls_session_set_verify_cert on the client */
+    int client_verify;                  /* call it at all */
+    int server_verify;                  /* gnutls_session_set_verify_cert(s, NULL, 0) */
+} setup;
+
+static int add_pair(gnutls_certificate_credentials_t cred, const char *name)
+{
+    char cert[256], key[256];
+
+    snprintf(cert, sizeof cert, DIR "%s-chain.pem", name);
+    snprintf(key, sizeof key, DIR "%s-key.pem", name);
+    return gnutls_certificate_set_x509_key_file(cred, cert, key, GNUTLS_X509_FMT_PEM);
+}
+
+static int pair_init(pair *p, const setup *u)
+{
+    memset(p, 0, sizeof *p);
+    p->l = memt_new();
+    if (p->l == NULL || gnutls_certificate_allocate_credentials(&p->scred) < 0 ||
+        gnutls_certificate_allocate_credentials(&p->ccred) < 0)
+        return -1;
+    if (add_pair(p->scred, u->server_chain) < 0)
+        return -1;
+    if (u->client_chain != NULL && add_pair(p->ccred, u->client_chain) < 0)
+        return -1;
+    if (u->client_trust != NULL &&
+        gnutls_certificate_set_x509_trust_file(p->ccred, u->client_trust, GNUTLS_X509_FMT_PEM) < 1)
+        return -1;
+    if (u->server_trust != NULL &&
+        gnutls_certificate_set_x509_trust_file(p->scred, u->server_trust, GNUTLS_X509_FMT_PEM) < 1)
+        return -1;
+    if (gnutls_init(&p->c, GNUTLS_CLIENT) < 0 || gnutls_init(&p->s, GNUTLS_SERVER) < 0)
+        return -1;
+    if (gnutls_priority_set_direct(p->c, u->prio, NULL) < 0 ||
+        gnutls_priority_set_direct(p->s, u->prio, NULL) < 0)
+        return -1;
+    gnutls_credentials_set(p->c, GNUTLS_CRD_CERTIFICATE, p->ccred);
+    gnutls_credentials_set(p->s, GNUTLS_CRD_CERTIFICATE, p->scred);
+    gnutls_certificate_server_set_request(p->s, u->request);
+    if (u->client_verify)
+        gnutls_session_set_verify_cert(p->c, u->client_verify_host, 0);
+    if (u->server_verify)
+        gnutls_session_set_verify_cert(p->s, NULL, 0);
+    memt_attach(p->l, p->c, p->s);
+    return 0;
+}
+
+static void pair_free(pair *p)
+{
+    gnutls_deinit(p->c);
+    gnutls_deinit(p->s);
+    memt_free(p->l);
+    gnutls_certificate_free_credentials(p->scred);
+    gnutls_certificate_free_credentials(p->ccred);
+}
+
+static void handshake(pair *p)
+{
+    (void)memt_handshake2(p->c, p->s, &p->cret, &p->sret);
+}
+
+/* TLS 1.3: the client has finished before the server judges its certificate; the server's
+ * alert arrives with the client's next read (as with GnuTLS). */
+static int client_next_read(pair *p)
+{
+    char buf[16];
+    ssize_t r;
+
+    do
+        r = gnutls_record_recv(p->c, buf, sizeof buf);
+    while (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED);
+    return (int)r;
+}
+
+static const char *protos[] = { "NORMAL:-VERS-ALL:+VERS-TLS1.3" };
+/* Client certificates are TLS 1.3 only so far; verification of the server runs in both. */
+static const char *both_versions[] = { "NORMAL:-VERS-ALL:+VERS-TLS1.3", "NORMAL:-VERS-ALL:+VERS-TLS1.2" };
+
+/* ---- the server checking the client ---- */
+
+static void test_require_with_trusted_client(void)
+{
+    for (size_t i = 0; i < KEEL_ARRAY_SIZE(protos); i++) {
+        setup u = { protos[i], "leaf-ecdsa", "client", DIR "root-cert.pem", DIR "root-cert.pem",
+                    GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+        pair p;
+        unsigned n = 0;
+        const gnutls_datum_t *peers, *ours;
+
+        REQUIRE(pair_init(&p, &u) == 0);
+        handshake(&p);
+        CHECK_INT(p.cret, 0);
+        CHECK_INT(p.sret, 0);
+        CHECK_INT(gnutls_session_get_verify_cert_status(p.s), 0);
+        CHECK_INT(gnutls_session_get_verify_cert_status(p.c), 0);
+        peers = gnutls_certificate_get_peers(p.s, &n);
+        CHECK(peers != NULL);
+        CHECK_INT(n, 2);
+        /* What the client sent is what the server got. */
+        ours = gnutls_certificate_get_ours(p.c);
+        REQUIRE(ours != NULL && peers != NULL);
+        CHECK_INT(ours->size, peers[0].size);
+        CHECK(memcmp(ours->data, peers[0].data, ours->size) == 0);
+        /* And the other way round. */
+        ours = gnutls_certificate_get_ours(p.s);
+        peers = gnutls_certificate_get_peers(p.c, &n);
+        REQUIRE(ours != NULL && peers != NULL);
+        CHECK(ours->size == peers[0].size && memcmp(ours->data, peers[0].data, ours->size) == 0);
+        pair_free(&p);
+    }
+}
+
+static void test_require_without_client_cert(void)
+{
+    setup u = { protos[0], "leaf-ecdsa", NULL, DIR "root-cert.pem", DIR "root-cert.pem",
+                GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+    pair p;
+
+    REQUIRE(pair_init(&p, &u) == 0);
+    handshake(&p);
+    /* As GnuTLS 3.7.9: TLS 1.3 -> GNUTLS_E_CERTIFICATE_REQUIRED, alert certificate_required. */
+    CHECK_INT(p.sret, GNUTLS_E_CERTIFICATE_REQUIRED);
+    CHECK_INT(p.cret, 0);
+    CHECK_INT(client_next_read(&p), GNUTLS_E_FATAL_ALERT_RECEIVED);
+    CHECK_INT(gnutls_alert_get(p.c), GNUTLS_A_CERTIFICATE_REQUIRED);
+    pair_free(&p);
+}
+
+static void test_request_without_client_cert(void)
+{
+    setup u = { protos[0], "leaf-ecdsa", NULL, DIR "root-cert.pem", DIR "root-cert.pem",
+                GNUTLS_CERT_REQUEST, WWW, 1, 1 };
+    pair p;
+    unsigned n = 7;
+
+    REQUIRE(pair_init(&p, &u) == 0);
+    handshake(&p);
+    CHECK_INT(p.cret, 0);
+    CHECK_INT(p.sret, 0);
+    CHECK(gnutls_certificate_get_peers(p.s, &n) == NULL);
+    CHECK_INT(n, 7);                    /* untouched, as in GnuTLS */
+    CHECK(gnutls_certificate_get_ours(p.c) == NULL);
+    CHECK_INT(gnutls_session_get_verify_cert_status(p.s), (unsigned)-1);
+    pair_free(&p);
+}
+
+static void test_ignore_with_client_cert(void)
+{
+    setup u = { protos[0], "leaf-ecdsa", "client", DIR "root-cert.pem", DIR "root-cert.pem",
+                GNUTLS_CERT_IGNORE, WWW, 1, 1 };
+    pair p;
+    unsigned n;
+
+    REQUIRE(pair_init(&p, &u) == 0);
+    handshake(&p);
+    CHECK_INT(p.cret, 0);
+    CHECK_INT(p.sret, 0);
+    CHECK(gnutls_certificate_get_peers(p.s, &n) == NULL);
+    CHECK(gnutls_certificate_get_ours(p.c) == NULL);
+    pair_free(&p);
+}
+
+/* The server names the CAs it trusts (certificate_authorities): a client whose only
+ * certificate is from another CA sends none, and REQUIRE fails - as with GnuTLS 3.7.9. */
+static void test_untrusted_client_cert(void)
+{
+    setup u = { protos[0], "leaf-ecdsa", "client", DIR "root-cert.pem", DIR "other-root-cert.pem",
+                GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+    pair p;
+
+    REQUIRE(pair_init(&p, &u) == 0);
+    handshake(&p);
+    CHECK_INT(p.sret, GNUTLS_E_CERTIFICATE_REQUIRED);
+    CHECK(gnutls_certificate_get_ours(p.c) == NULL);
+    CHECK_INT(p.cret, 0);
+    CHECK_INT(client_next_read(&p), GNUTLS_E_FATAL_ALERT_RECEIVED);
+    CHECK_INT(gnutls_alert_get(p.c), GNUTLS_A_CERTIFICATE_REQUIRED);
+    pair_free(&p);
+}
+
+/* Of two client pairs, the one whose chain reaches a CA the server named is sent. */
+static void test_ca_names_choose_pair(void)
+{
+    setup u = { protos[0], "leaf-ecdsa", "selfsigned", DIR "root-cert.pem", DIR "root-cert.pem",
+                GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+    pair p;
+    unsigned n;
+
+    REQUIRE(pair_init(&p, &u) == 0);
+    REQUIRE(add_pair(p.ccred, "client") >= 0);
+    handshake(&p);
+    CHECK_INT(p.cret, 0);
+    CHECK_INT(p.sret, 0);
+    CHECK_INT(gnutls_session_get_verify_cert_status(p.s), 0);
+    CHECK(gnutls_certificate_get_peers(p.s, &n) != NULL);
+    CHECK_INT(n, 2);                    /* client + inter, not the self-signed one */
+    pair_free(&p);
+}
+
+/* A server checks the client's chain for clientAuth: a clientAuth-only leaf passes. */
+static void test_client_purpose(void)
+{
+    setup u = { protos[0], "leaf-ecdsa", "noserverauth", DIR "root-cert.pem",
+                DIR "root-cert.pem", GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+    pair p;
+
+    REQUIRE(pair_init(&p, &u) == 0);
+    handshake(&p);
+    CHECK_INT(p.sret, 0);
+    CHECK_INT(p.cret, 0);
+    pair_free(&p);
+}
+
+/* ---- the client checking the server ---- */
+
+static void check_client_verdict(const char *server, const char *trust, const char *host,
+                                 int want_ret, unsigned want_status)
+{
+    for (size_t i = 0; i < KEEL_ARRAY_SIZE(both_versions); i++) {
+        setup u = { both_versions[i], server, NULL, trust, NULL, GNUTLS_CERT_IGNORE, host, 1, 0 };
+        pair p;
+
+        REQUIRE(pair_init(&p, &u) == 0);
+        handshake(&p);
+        if (p.cret != want_ret)
+            fprintf(stderr, "  %s, %s, %s\n", both_versions[i], server, host ? host : "-");
+        CHECK_INT(p.cret, want_ret);
+        CHECK_INT(gnutls_session_get_verify_cert_status(p.c), want_status);
+        if (want_ret != 0) {
+            CHECK_INT(p.sret, GNUTLS_E_FATAL_ALERT_RECEIVED);
+            CHECK_INT(gnutls_alert_get(p.s), GNUTLS_A_BAD_CERTIFICATE);
+        } else {
+            CHECK(gnutls_certificate_get_ours(p.s) != NULL);
+        }
+        pair_free(&p);
+    }
+}
+
+static void test_client_verifies_server(void)
+{
+    const int FAIL = GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR;
+
+    check_client_verdict("leaf-ecdsa", DIR "root-cert.pem", WWW, 0, 0);
+    check_client_verdict("leaf-rsa", DIR "root-cert.pem", WWW, 0, 0);
+    check_client_verdict("leaf-ed25519", DIR "root-cert.pem", WWW, 0, 0);
+    check_client_verdict("leaf-ecdsa", DIR "root-cert.pem", NULL, 0, 0);
+    check_client_verdict("leaf-ecdsa", DIR "root-cert.pem", "wrong.keel.test", FAIL,
+                         INV | GNUTLS_CERT_UNEXPECTED_OWNER);
+    check_client_verdict("leaf-ecdsa", DIR "other-root-cert.pem", WWW, FAIL,
+                         INV | GNUTLS_CERT_SIGNER_NOT_FOUND);
+    check_client_verdict("expired", DIR "root-cert.pem", WWW, FAIL, INV | GNUTLS_CERT_EXPIRED);
+    check_client_verdict("leaf-pathlen", DIR "root-cert.pem", WWW, FAIL,
+                         INV | GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE);
+    check_client_verdict("selfsigned", DIR "root-cert.pem", WWW, FAIL,
+                         INV | GNUTLS_CERT_SIGNER_NOT_FOUND);
+    /* A certificate for clients only, used by a server. */
+    check_client_verdict("client", DIR "root-cert.pem", "client.keel.test", FAIL,
+                         INV | GNUTLS_CERT_PURPOSE_MISMATCH);
+}
+
+static int verify_calls, verify_answer;
+static int verify_fn(gnutls_session_t s)
+{
+    unsigned status = 99;
+
+    verify_calls++;
+    /* The peer's chain is available to the callback, as in GnuTLS. */
+    if (gnutls_certificate_verify_peers3(s, WWW, &status) < 0 || status != 0)
+        return -1;
+    return verify_answer;
+}
+
+static void test_verify_function(void)
+{
+    setup u = { protos[0], "leaf-ecdsa", NULL, DIR "root-cert.pem", NULL, GNUTLS_CERT_IGNORE,
+                NULL, 0, 0 };
+    pair p;
+
+    REQUIRE(pair_init(&p, &u) == 0);
+    gnutls_certificate_set_verify_function(p.ccred, verify_fn);
+    verify_calls = 0;
+    verify_answer = 0;
+    handshake(&p);
+    CHECK_INT(p.cret, 0);
+    CHECK_INT(verify_calls, 1);
+    pair_free(&p);
+
+    REQUIRE(pair_init(&p, &u) == 0);
+    gnutls_certificate_set_verify_function(p.ccred, verify_fn);
+    verify_answer = 1;
+    handshake(&p);
+    CHECK_INT(p.cret, GNUTLS_E_CERTIFICATE_ERROR);
+    CHECK_INT(verify_calls, 2);
+    pair_free(&p);
+}
+
+/* The whole exchange with EAGAIN before every other transport call and 1-byte reads. */
+static void test_faults(void)
+{
+    setup u = { protos[0], "leaf-rsa", "client", DIR "root-cert.pem", DIR "root-cert.pem",
+                GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+    pair p;
+
+    REQUIRE(pair_init(&p, &u) == 0);
+    for (int side = MEMT_CLIENT; side <= MEMT_SERVER; side++) {
+        memt_set_again(p.l, side, 1);
+        memt_set_max_read(p.l, side, 1);
+    }
+    handshake(&p);
+    CHECK_INT(p.cret, 0);
+    CHECK_INT(p.sret, 0);
+    CHECK_INT(gnutls_session_get_verify_cert_status(p.s), 0);
+    pair_free(&p);
+}
+
+/* Two client pairs that both reach the CA the server names: the first one added that can
+ * sign with the server's schemes is sent. */
+static void test_client_pair_order(void)
+{
+    setup u = { protos[0], "leaf-ecdsa", "leaf-ed25519", DIR "root-cert.pem",
+                DIR "root-cert.pem", GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+    pair p;
+    unsigned n;
+    const gnutls_datum_t *peers, *ours;
+
+    REQUIRE(pair_init(&p, &u) == 0);
+    REQUIRE(add_pair(p.ccred, "client") >= 0);
+    handshake(&p);
+    CHECK_INT(p.sret, 0);
+    peers = gnutls_certificate_get_peers(p.s, &n);
+    REQUIRE(peers != NULL);
+    /* The first pair added: the Ed25519 leaf. */
+    ours = gnutls_certificate_get_ours(p.c);
+    REQUIRE(ours != NULL);
+    CHECK(ours->size == peers[0].size && memcmp(ours->data, peers[0].data, ours->size) == 0);
+    CHECK_INT(p.c->vfy.own_pair->type, KEEL_PK_ED25519);
+    pair_free(&p);
+}
+
+/* ---- gnutls_certificate_set_retrieve_function2 ---- */
+
+static gnutls_pcert_st cb_pcerts[2];
+static gnutls_privkey_t cb_key;
+static int cb_calls, cb_mode, cb_nreqs, cb_algos;
+
+static int retrieve_cb(gnutls_session_t s, const gnutls_datum_t *req_ca_rdn, int nreqs,
+                       const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
+                       gnutls_pcert_st **pcert, unsigned int *pcert_length,
+                       gnutls_privkey_t *privkey)
+{
+    (void)s;
+    (void)req_ca_rdn;
+    (void)pk_algos;
+    cb_calls++;
+    cb_nreqs = nreqs;
+    cb_algos = pk_algos_length;
+    if (cb_mode == 1)
+        return -1;
+    if (cb_mode == 2) {
+        *pcert_length = 0;
+        return 0;
+    }
+    *pcert = cb_pcerts;
+    *pcert_length = 2;
+    *privkey = cb_key;
+    return 0;
+}
+
+static int load_datum(const char *path, gnutls_datum_t *d)
+{
+    FILE *f = fopen(path, "rb");
+    long n;
+
+    if (f == NULL)
+        return -1;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    d->data = malloc((size_t)n);
+    d->size = (unsigned)n;
+    n = (long)fread(d->data, 1, (size_t)n, f);
+    fclose(f);
+    return n == (long)d->size ? 0 : -1;
+}
+
+static void test_retrieve_function2(void)
+{
+    setup u = { protos[0], "leaf-ecdsa", NULL, DIR "root-cert.pem", DIR "root-cert.pem",
+                GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+    gnutls_datum_t leaf, inter, key;
+    pair p;
+    unsigned n;
+    const gnutls_datum_t *peers;
+
+    REQUIRE(load_datum(DIR "client-cert.pem", &leaf) == 0);
+    REQUIRE(load_datum(DIR "inter-cert.pem", &inter) == 0);
+    REQUIRE(load_datum(DIR "client-key.pem", &key) == 0);
+    REQUIRE(gnutls_pcert_import_x509_raw(&cb_pcerts[0], &leaf, GNUTLS_X509_FMT_PEM, 0) == 0);
+    REQUIRE(gnutls_pcert_import_x509_raw(&cb_pcerts[1], &inter, GNUTLS_X509_FMT_PEM, 0) == 0);
+    REQUIRE(gnutls_privkey_init(&cb_key) == 0);
+    REQUIRE(gnutls_privkey_import_x509_raw(cb_key, &key, GNUTLS_X509_FMT_PEM, NULL, 0) == 0);
+
+    /* The callback's chain is sent and verified by the server. */
+    REQUIRE(pair_init(&p, &u) == 0);
+    gnutls_certificate_set_retrieve_function2(p.ccred, retrieve_cb);
+    cb_mode = 0;
+    cb_calls = 0;
+    handshake(&p);
+    CHECK_INT(p.cret, 0);
+    CHECK_INT(p.sret, 0);
+    CHECK_INT(cb_calls, 1);
+    CHECK_INT(cb_nreqs, 1);             /* the server names its one CA */
+    CHECK(cb_algos > 0);
+    peers = gnutls_certificate_get_peers(p.s, &n);
+    REQUIRE(peers != NULL);
+    CHECK_INT(n, 2);
+    CHECK(peers[0].size == cb_pcerts[0].cert.size &&
+          memcmp(peers[0].data, cb_pcerts[0].cert.data, peers[0].size) == 0);
+    CHECK_INT(gnutls_session_get_verify_cert_status(p.s), 0);
+    pair_free(&p);
+
+    /* The callback may send a certificate the server does not trust: its verification
+     * fails (GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR, bad_certificate). */
+    {
+        setup w = u;
+        w.server_trust = DIR "other-root-cert.pem";
+        REQUIRE(pair_init(&p, &w) == 0);
+        gnutls_certificate_set_retrieve_function2(p.ccred, retrieve_cb);
+        cb_mode = 0;
+        handshake(&p);
+        CHECK_INT(p.sret, GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR);
+        CHECK_INT(gnutls_session_get_verify_cert_status(p.s), INV | GNUTLS_CERT_SIGNER_NOT_FOUND);
+        CHECK_INT(p.cret, 0);
+        CHECK_INT(client_next_read(&p), GNUTLS_E_FATAL_ALERT_RECEIVED);
+        CHECK_INT(gnutls_alert_get(p.c), GNUTLS_A_BAD_CERTIFICATE);
+        pair_free(&p);
+    }
+
+    /* Nothing to send: an empty Certificate, refused under REQUIRE. */
+    REQUIRE(pair_init(&p, &u) == 0);
+    gnutls_certificate_set_retrieve_function2(p.ccred, retrieve_cb);
+    cb_mode = 2;
+    handshake(&p);
+    CHECK_INT(p.sret, GNUTLS_E_CERTIFICATE_REQUIRED);
+    pair_free(&p);
+
+    /* A failing callback fails the client's handshake. */
+    REQUIRE(pair_init(&p, &u) == 0);
+    gnutls_certificate_set_retrieve_function2(p.ccred, retrieve_cb);
+    cb_mode = 1;
+    handshake(&p);
+    CHECK_INT(p.cret, GNUTLS_E_USER_ERROR);
+    pair_free(&p);
+
+    /* The server's pair from a retrieve function too (no pair in its credentials). */
+    {
+        gnutls_datum_t sleaf, skey;
+        gnutls_pcert_st spc[2];
+        gnutls_privkey_t sk;
+        setup v = { protos[0], "leaf-ecdsa", NULL, DIR "root-cert.pem", NULL,
+                    GNUTLS_CERT_IGNORE, WWW, 1, 0 };
+
+        REQUIRE(load_datum(DIR "leaf-rsa-cert.pem", &sleaf) == 0);
+        REQUIRE(load_datum(DIR "leaf-rsa-key.pem", &skey) == 0);
+        REQUIRE(gnutls_pcert_import_x509_raw(&spc[0], &sleaf, GNUTLS_X509_FMT_PEM, 0) == 0);
+        REQUIRE(gnutls_pcert_import_x509_raw(&spc[1], &inter, GNUTLS_X509_FMT_PEM, 0) == 0);
+        REQUIRE(gnutls_privkey_init(&sk) == 0);
+        REQUIRE(gnutls_privkey_import_x509_raw(sk, &skey, GNUTLS_X509_FMT_PEM, NULL, 0) == 0);
+        gnutls_pcert_deinit(&cb_pcerts[0]);
+        gnutls_pcert_deinit(&cb_pcerts[1]);
+        gnutls_privkey_deinit(cb_key);
+        cb_pcerts[0] = spc[0];
+        cb_pcerts[1] = spc[1];
+        cb_key = sk;
+        REQUIRE(pair_init(&p, &v) == 0);
+        gnutls_certificate_set_retrieve_function2(p.scred, retrieve_cb);
+        cb_mode = 0;
+        cb_calls = 0;
+        handshake(&p);
+        CHECK_INT(p.sret, 0);
+        CHECK_INT(p.cret, 0);
+        CHECK_INT(cb_calls, 1);
+        CHECK_INT(gnutls_session_get_verify_cert_status(p.c), 0);
+        peers = gnutls_certificate_get_peers(p.c, &n);
+        REQUIRE(peers != NULL);
+        CHECK(peers[0].size == spc[0].cert.size &&
+              memcmp(peers[0].data, spc[0].cert.data, peers[0].size) == 0);
+        CHECK(gnutls_certificate_get_ours(p.s) != NULL);
+        pair_free(&p);
+        free(sleaf.data);
+        free(skey.data);
+    }
+
+    gnutls_pcert_deinit(&cb_pcerts[0]);
+    gnutls_pcert_deinit(&cb_pcerts[1]);
+    gnutls_privkey_deinit(cb_key);
+    free(leaf.data);
+    free(inter.data);
+    free(key.data);
+}
+
+int main(void)
+{
+    if (gnutls_global_init() < 0)
+        return 1;
+    gnutls_global_set_time_function(fixed_time);
+    RUN(test_require_with_trusted_client);
+    RUN(test_require_without_client_cert);
+    RUN(test_request_without_client_cert);
+    RUN(test_ignore_with_client_cert);
+    RUN(test_untrusted_client_cert);
+    RUN(test_ca_names_choose_pair);
+    RUN(test_client_purpose);
+    RUN(test_client_verifies_server);
+    RUN(test_verify_function);
+    RUN(test_faults);
+    RUN(test_client_pair_order);
+    RUN(test_retrieve_function2);
+    gnutls_global_deinit();
+    return t_done();
+}
