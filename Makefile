@@ -104,9 +104,10 @@ tests: $(INTEROP_PROGS)
 check: deps-tests tests
 	@B=$(B) sh tests/run.sh
 
-# In $(B)-san: build-san by default.
+# In $(B)-san: build-san by default. KEEL_QUICK=1: the tools' scripts (tests/tools) run a
+# representative subset there, the full matrix runs in `make check`.
 check-sanitize:
-	$(MAKE) B=$(B)-san CC=$(CC) \
+	KEEL_QUICK=1 $(MAKE) B=$(B)-san CC=$(CC) \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 	  check
 
@@ -186,9 +187,10 @@ check-valgrind: deps-tests tests
 	@rm -rf $(B)/valgrind && mkdir -p $(B)/valgrind
 	@for t in $(B)/tests/session/* $(B)/tests/unit/test_*; do \
 	  case "$$t" in *.d|*.o) continue ;; esac; [ -x "$$t" ] && echo "$$t"; \
-	done | xargs -P $(VALGRIND_JOBS) -I{} sh -c 'n=$$(basename {}); \
+	done | xargs -P $(VALGRIND_JOBS) -I{} sh -c 'n=$$(basename {}); t=$$(date +%s); \
 	  if timeout 1200 $(VALGRIND) --log-file=$(B)/valgrind/$$n.log {} >$(B)/valgrind/$$n.out 2>&1; \
-	  then echo "ok   {}"; else echo "FAIL {} (exit $$?, $(B)/valgrind/$$n.log)"; \
+	  then echo "ok   {} ($$(( $$(date +%s) - t ))s)"; \
+	  else echo "FAIL {} (exit $$?, $$(( $$(date +%s) - t ))s, $(B)/valgrind/$$n.log)"; \
 	    if [ -s $(B)/valgrind/$$n.log ]; then head -40 $(B)/valgrind/$$n.log; \
 	    else tail -20 $(B)/valgrind/$$n.out; fi; fi' \
 	  | tee $(B)/valgrind/summary
