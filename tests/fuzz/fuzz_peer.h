@@ -13,6 +13,7 @@ typedef struct {
     gnutls_session_t s;
     const uint8_t *p;
     size_t left;
+    size_t chunk_left;                  /* unread bytes of the current chunk */
 } fuzz_feed;
 
 static ssize_t fuzz_pull(gnutls_transport_ptr_t ptr, void *buf, size_t n)
@@ -24,9 +25,18 @@ static ssize_t fuzz_pull(gnutls_transport_ptr_t ptr, void *buf, size_t n)
         gnutls_transport_set_errno(f->s, EAGAIN);
         return -1;
     }
-    chunk = (size_t)f->p[0] + 1;      /* 1..256 bytes, or what is left */
-    f->p++;
-    f->left--;
+    /* A chunk's length is read from the input; a chunk longer than one read asks for is
+     * handed out over several reads (the record layer reads a header, then a body). */
+    if (f->chunk_left == 0) {
+        f->chunk_left = (size_t)f->p[0] + 1;      /* 1..256 bytes, or what is left */
+        f->p++;
+        f->left--;
+        if (f->left == 0) {
+            gnutls_transport_set_errno(f->s, EAGAIN);
+            return -1;
+        }
+    }
+    chunk = f->chunk_left;
     if (chunk > f->left)
         chunk = f->left;
     if (chunk > n)
@@ -34,6 +44,7 @@ static ssize_t fuzz_pull(gnutls_transport_ptr_t ptr, void *buf, size_t n)
     memcpy(buf, f->p, chunk);
     f->p += chunk;
     f->left -= chunk;
+    f->chunk_left -= chunk;
     return (ssize_t)chunk;
 }
 
@@ -58,7 +69,7 @@ static int fuzz_random(void *ctx, void *out, size_t n)
 /* Runs the handshake (and a little application data) until the input runs dry. */
 static void fuzz_run(gnutls_session_t s, const uint8_t *data, size_t size)
 {
-    fuzz_feed f = { s, data, size };
+    fuzz_feed f = { s, data, size, 0 };
     uint32_t seed = 1;
     char buf[256];
     int ret;

@@ -25,6 +25,7 @@ typedef struct {
     gnutls_session_t s;
     const uint8_t *p;
     size_t left;
+    size_t chunk_left;                  /* unread bytes of the current chunk */
     int whole;                          /* no chunk lengths in the stream */
 } feed;
 
@@ -42,13 +43,20 @@ static ssize_t feed_pull(gnutls_transport_ptr_t ptr, void *buf, size_t n)
         f->left -= chunk;
         return (ssize_t)chunk;
     }
-    chunk = (size_t)f->p[0] * 64 + 1;   /* 1 .. 16321 bytes */
-    f->p++;
-    f->left--;
+    /* A chunk longer than one read asks for is handed out over several reads. */
+    if (f->chunk_left == 0) {
+        f->chunk_left = (size_t)f->p[0] * 64 + 1;   /* 1 .. 16321 bytes */
+        f->p++;
+        f->left--;
+        if (f->left == 0)
+            return 0;
+    }
+    chunk = f->chunk_left;
     if (chunk > f->left)
         chunk = f->left;
     if (chunk > n)
         chunk = n;
+    f->chunk_left -= chunk;
     memcpy(buf, f->p, chunk);
     f->p += chunk;
     f->left -= chunk;
@@ -133,6 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     f.p = data + 1;
     f.left = size - 1;
     f.whole = 0;
+    f.chunk_left = 0;
     gnutls_transport_set_ptr(s, &f);
     gnutls_transport_set_pull_function(s, feed_pull);
     gnutls_transport_set_push_function(s, feed_push);
