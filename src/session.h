@@ -94,7 +94,7 @@ struct gnutls_session_int {
     size_t pending_send_len;            /* record_send: bytes accepted into `out` on a previous E_AGAIN */
     size_t in_plain_lo, in_plain_hi;    /* where in.buf may hold opened plaintext: wiped before the
                                          * buffer goes back to its thread (src/record) */
-    int ccs_seen_tls13;                 /* middlebox CCS received (allowed once) */
+    int ccs_seen_tls13;                 /* middlebox CCS records dropped so far */
 
     /* connection state */
     gnutls_protocol_t version;          /* negotiated (GNUTLS_VERSION_UNKNOWN before) */

@@ -3,6 +3,9 @@
 #include "record/record.h"
 #include "priority/algs.h"
 
+/* Middlebox ChangeCipherSpec records a TLS 1.3 handshake drops before it gives up. */
+#define KEEL_MAX_TLS13_CCS 32
+
 int keel_rec_set_keys(gnutls_session_t s, int write, gnutls_protocol_t version,
                       keel_aead_id aead, const uint8_t *key, const uint8_t *iv, size_t iv_len)
 {
@@ -281,10 +284,11 @@ int keel_rec_read_into(gnutls_session_t s, uint8_t *type, keel_cur *plain, uint8
                 return GNUTLS_E_UNEXPECTED_PACKET;
             if (tls13_rules(s)) {
                 /* RFC 8446 5: a change_cipher_spec of value 0x01 received before the peer's
-                 * Finished "MUST simply" be dropped; one is all a middlebox needs. */
-                if (s->established || s->ccs_seen_tls13)
+                 * Finished "MUST simply" be dropped, however many come; a bound keeps a
+                 * peer from holding us in this loop forever. */
+                if (s->established || s->ccs_seen_tls13 >= KEEL_MAX_TLS13_CCS)
                     return GNUTLS_E_UNEXPECTED_PACKET;
-                s->ccs_seen_tls13 = 1;
+                s->ccs_seen_tls13++;
                 continue;
             }
             *type = KEEL_CT_CCS;

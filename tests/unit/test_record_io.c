@@ -778,7 +778,8 @@ static void plaintext_records(void)
 #undef FEED
 }
 
-/* RFC 8446 5: during a TLS 1.3 handshake, one unprotected CCS of value 1 is dropped. */
+/* RFC 8446 5: during a TLS 1.3 handshake, unprotected CCS records of value 1 are dropped
+ * (up to a bound that stops a peer from keeping us reading them forever). */
 static void middlebox_ccs(void)
 {
     kpair p;
@@ -790,7 +791,18 @@ static void middlebox_ccs(void)
     forge(&p, KEEL_CT_HANDSHAKE, "\x14\x00\x00\x00", 4, 0);
     CHECK_INT(keel_rec_read(p.s, &type), 0);
     CHECK_INT(type, KEEL_CT_HANDSHAKE);
-    /* a second one is not */
+    /* a second one is dropped too */
+    inject(&p, MEMT_SERVER, "1403030001 01");
+    forge(&p, KEEL_CT_HANDSHAKE, "\x14\x00\x00\x00", 4, 0);
+    CHECK_INT(keel_rec_read(p.s, &type), 0);
+    CHECK_INT(type, KEEL_CT_HANDSHAKE);
+    /* an endless stream of them is not */
+    for (int i = 0; i < 40; i++)
+        inject(&p, MEMT_SERVER, "1403030001 01");
+    CHECK_INT(keel_rec_read(p.s, &type), GNUTLS_E_UNEXPECTED_PACKET);
+    kp_close(&p);
+    /* nor one after the handshake */
+    kp_open(&p, GNUTLS_TLS1_3, KEEL_AEAD_AES_128_GCM);
     inject(&p, MEMT_SERVER, "1403030001 01");
     CHECK_INT(keel_rec_read(p.s, &type), GNUTLS_E_UNEXPECTED_PACKET);
     kp_close(&p);
