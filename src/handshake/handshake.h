@@ -217,7 +217,7 @@ int keel_tls13_cv_content(gnutls_session_t s, int server, uint8_t *out, size_t *
 /* ---- client certificates (tls13_certauth.c; issue 8) ---- */
 int keel_tls13_send_certificate_request(gnutls_session_t s);
 int keel_tls13_recv_client_certificate(gnutls_session_t s);
-int keel_tls13_recv_client_certificate_verify(gnutls_session_t s);
+int keel_tls13_recv_certificate_verify(gnutls_session_t s, int from_server);
 int keel_tls13_choose_client_pair(gnutls_session_t s, keel_cur cr_extensions);
 int keel_tls13_send_client_auth(gnutls_session_t s);
 

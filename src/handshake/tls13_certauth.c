@@ -109,9 +109,11 @@ int keel_tls13_recv_client_certificate(gnutls_session_t s)
 }
 
 /* struct { SignatureScheme algorithm; opaque signature<0..2^16-1>; } CertificateVerify;
- * RFC 8446 4.4.3: a scheme of our CertificateRequest (our priorities), over the client's
- * context string; then the chain is verified (gnutls_session_set_verify_cert). */
-int keel_tls13_recv_client_certificate_verify(gnutls_session_t s)
+ * received from either side (from_server says which context string it signed). RFC 8446
+ * 4.4.3: the scheme MUST be one we offered (signature_algorithms, or our CertificateRequest:
+ * both are our priorities) and RSASSA-PKCS1-v1_5 "MUST NOT be used"; then the peer's chain
+ * is verified (gnutls_session_set_verify_cert and the credentials' verify function). */
+int keel_tls13_recv_certificate_verify(gnutls_session_t s, int from_server)
 {
     struct keel_hs *hs = s->hs;
     uint8_t type;
@@ -130,14 +132,14 @@ int keel_tls13_recv_client_certificate_verify(gnutls_session_t s)
     CHECK(ss != NULL && ss->tls13_ok && keel_prio_has_sig(s, scheme),
           GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER);
     CHECK(keel_pkey_scheme_ok(hs->peer_key, scheme) == 0, GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER);
+    /* An empty signature is malformed rather than merely wrong (GnuTLS: illegal_parameter). */
     CHECK(!cur_empty(&sig), GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER);
-    TRY(keel_tls13_cv_content(s, 0, content, &content_len));
+    TRY(keel_tls13_cv_content(s, from_server, content, &content_len));
     TRY(keel_verify(hs->peer_key, scheme, content, content_len, sig.p, sig.len));
     s->sig_scheme_peer = scheme;
     TRY(keel_verify_peer_in_handshake(s));
     TRY(keel_hs_transcript_add(s, msg.p, msg.len));
     keel_hs_consume(s);
-    hs->state = KEEL_S_RECV_FIN;
     return 0;
 }
 

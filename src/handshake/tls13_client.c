@@ -285,39 +285,10 @@ static int recv_certificate_or_request(gnutls_session_t s)
     }
 }
 
-/* struct { SignatureScheme algorithm; opaque signature<0..2^16-1>; } CertificateVerify; */
 static int recv_certificate_verify(gnutls_session_t s)
 {
-    struct keel_hs *hs = s->hs;
-    uint8_t type;
-    keel_cur msg, body, sig;
-    uint16_t scheme;
-    const keel_sigscheme *ss;
-    uint8_t content[KEEL_CV_CONTENT_MAX];
-    size_t content_len;
-
-    TRY(keel_hs_next(s, &type, &msg, &body));
-    CHECK(type == GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY, GNUTLS_E_UNEXPECTED_HANDSHAKE_PACKET);
-    CHECK(cur_u16(&body, &scheme) && cur_u16_prefixed(&body, &sig),
-          GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
-    CHECK(cur_empty(&body), GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
-    /* RFC 8446 4.4.3: "If the CertificateVerify message is sent by a server, the signature
-     * algorithm MUST be one offered in the client's "signature_algorithms" extension";
-     * RSASSA-PKCS1-v1_5 "MUST NOT be used" here. */
-    ss = keel_sigscheme_by_id(scheme);
-    CHECK(ss != NULL && ss->tls13_ok && keel_prio_has_sig(s, scheme),
-          GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER);
-    CHECK(keel_pkey_scheme_ok(hs->peer_key, scheme) == 0, GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER);
-    /* An empty signature is malformed rather than merely wrong (GnuTLS: illegal_parameter). */
-    CHECK(!cur_empty(&sig), GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER);
-    TRY(keel_tls13_cv_content(s, 1, content, &content_len));
-    TRY(keel_verify(hs->peer_key, scheme, content, content_len, sig.p, sig.len));
-    s->sig_scheme_peer = scheme;
-    /* issue 8: gnutls_session_set_verify_cert and the credentials' verify function. */
-    TRY(keel_verify_peer_in_handshake(s));
-    TRY(keel_hs_transcript_add(s, msg.p, msg.len));
-    keel_hs_consume(s);
-    hs->state = KEEL_C_RECV_FIN;
+    TRY(keel_tls13_recv_certificate_verify(s, 1));
+    s->hs->state = KEEL_C_RECV_FIN;
     return 0;
 }
 

@@ -372,7 +372,8 @@ int keel_tls13_server_step(gnutls_session_t s)
         case KEEL_S_SEND_FLIGHT:    TRY(send_server_flight(s)); break;
         case KEEL_S_RECV_FIN:       TRY(recv_client_finished(s)); break;
         case KEEL_S_RECV_CERT:      TRY(keel_tls13_recv_client_certificate(s)); break;  /* issue 8 */
-        case KEEL_S_RECV_CV:        TRY(keel_tls13_recv_client_certificate_verify(s)); break;
+        case KEEL_S_RECV_CV:        TRY(keel_tls13_recv_certificate_verify(s, 0));
+                                    s->hs->state = KEEL_S_RECV_FIN; break;
         case KEEL_HS_DONE:
             s->established = 1;
             return 0;
