@@ -40,11 +40,8 @@ void gnutls_deinit(gnutls_session_t session)
         return;
     keel_hs_free(session);
     keel_rec_deinit(session);
-    keel_verify_session_free(session);  /* issue 8: certificate selection state */
+    keel_verify_session_free(session);  /* the peer's chain, certificate selection state */
     keel_priority_unref(session->prio);
-    for (unsigned i = 0; i < session->n_peer_certs; i++)
-        keel_free(session->peer_certs[i].data);
-    keel_free(session->peer_certs);
     /* Wipes the traffic, exporter, resumption and master secrets with everything else. */
     keel_free_secret(session, sizeof *session);
 }

@@ -355,8 +355,50 @@ int keel_server_choose_pair(gnutls_session_t s, const uint16_t *peer_sigschemes,
     return 0;
 }
 
+int keel_client_may_have_cert(gnutls_session_t s)
+{
+    gnutls_certificate_credentials_t c = s->cert_cred;
+
+    return c != NULL && (c->n_pairs > 0 || c->retrieve_fn2 != NULL);
+}
+
+static void free_peer_chain(gnutls_session_t s)
+{
+    for (unsigned i = 0; i < s->n_peer_certs; i++)
+        keel_free(s->peer_certs[i].data);
+    keel_free(s->peer_certs);
+    s->peer_certs = NULL;
+    s->n_peer_certs = 0;
+}
+
+int keel_set_peer_chain(gnutls_session_t s, keel_cur list, unsigned n, int tls13,
+                        keel_pkey **peer_key)
+{
+    free_peer_chain(s);
+    if (*peer_key != NULL)
+        keel_pkey_unref(*peer_key);
+    *peer_key = NULL;
+    if (n == 0)
+        return 0;
+    s->peer_certs = keel_calloc(n, sizeof *s->peer_certs);
+    CHECK(s->peer_certs != NULL, GNUTLS_E_MEMORY_ERROR);
+    for (unsigned i = 0; i < n; i++) {
+        keel_cur der, exts;
+        if (!cur_u24_prefixed(&list, &der) || (tls13 && !cur_u16_prefixed(&list, &exts)))
+            return GNUTLS_E_UNEXPECTED_PACKET_LENGTH;
+        s->peer_certs[i].data = keel_malloc(cur_left(&der));
+        CHECK(s->peer_certs[i].data != NULL, GNUTLS_E_MEMORY_ERROR);
+        s->peer_certs[i].size = (unsigned)cur_left(&der);
+        s->n_peer_certs = i + 1;
+        if (!cur_copy(&der, s->peer_certs[i].data, s->peer_certs[i].size))
+            return GNUTLS_E_UNEXPECTED_PACKET_LENGTH;
+    }
+    return keel_peer_pubkey_from_der(s->peer_certs[0].data, s->peer_certs[0].size, peer_key);
+}
+
 void keel_verify_session_free(gnutls_session_t s)
 {
+    free_peer_chain(s);
     keel_creds_pair_free(s->vfy.retrieved);
     s->vfy.retrieved = NULL;
     s->vfy.own_pair = NULL;

@@ -4,6 +4,7 @@
 #include "session.h"
 #include "handshake/handshake.h"
 #include "handshake/reneg.h"          /* renegotiation (issue 5) */
+#include "creds/creds.h"              /* our key pair (CertificateVerify) */
 
 /* RFC 8446 4 / RFC 5246 7.4: type (1) and length (3). */
 #define HS_HEADER 4
@@ -88,6 +89,30 @@ int keel_hs_end(gnutls_session_t s, int transcript)
     /* The hook may not touch hs_out, but it may look at the session; recompute. */
     msg = b->buf + start;
     return run_hook(s, type, GNUTLS_HOOK_POST, 0, msg + HS_HEADER, body_len);
+}
+
+/* struct { SignatureScheme algorithm; opaque signature<0..2^16-1>; } CertificateVerify (TLS 1.3
+ * 4.4.3; TLS 1.2's digitally-signed struct has the same layout): content signed with our
+ * pair's key under hs->sign_scheme (flags: keel_sign_ex's). */
+int keel_hs_send_certificate_verify(gnutls_session_t s, const uint8_t *content, size_t len,
+                                    unsigned flags)
+{
+    struct keel_hs *hs = s->hs;
+    uint8_t sig[KEEL_MAX_SIG_LEN];
+    size_t sig_len = sizeof sig;
+    keel_builder *b;
+
+    TRY(keel_sign_ex(hs->pair->key, hs->sign_scheme, flags, content, len, sig, &sig_len));
+    if (hs->test != NULL && (hs->test->corrupt & KEEL_TEST_CORRUPT_CV))
+        sig[sig_len / 2] ^= 1;
+    b = keel_hs_begin(s, GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY);
+    CHECK(b != NULL, GNUTLS_E_MEMORY_ERROR);
+    keel_b_u16(b, hs->sign_scheme);
+    keel_b_open(b, 2);
+    keel_b_bytes(b, sig, sig_len);
+    keel_b_close(b);
+    s->sig_scheme_local = hs->sign_scheme;
+    return keel_hs_end(s, 1);
 }
 
 /* The length of the complete message at the head of hs_in, or 0 when more bytes are needed. */

@@ -92,6 +92,10 @@ struct keel_hs {
     size_t hash_len;
     keel_hash *transcript;
     keel_builder tbuf;
+    /* TLS 1.2 client certificates: tbuf also keeps every message once hashing has begun,
+     * because CertificateVerify signs the messages themselves (RFC 5246 7.4.8), with a hash
+     * of the signer's choice or none (EdDSA). Set before the first message, never in TLS 1.3. */
+    int keep_log;
 
     /* extensions */
     uint64_t ext_sent;                  /* client: table entries sent in the ClientHello */
@@ -140,6 +144,11 @@ struct keel_hs {
     const struct keel_cert_pair *pair;  /* our key pair: keel_creds_select, or on a client
                                          * keel_client_choose_pair (issue 8) */
     uint16_t sign_scheme;
+    /* TLS 1.2 server with gnutls_certificate_set_retrieve_function2: the callback's answer,
+     * asked once per handshake and then tried against each candidate suite. */
+    int retrieve_asked;
+    const struct keel_cert_pair *retrieved_pair;
+    uint16_t retrieved_scheme;
 
     /* key schedule (RFC 8446 7.1) */
     uint8_t handshake_secret[KEEL_MAX_HASH_LEN];
@@ -166,6 +175,15 @@ int keel_transcript_start(gnutls_session_t s, keel_hash_id id);
 int keel_transcript_hash(gnutls_session_t s, uint8_t *out);
 /* RFC 8446 4.4.1: after a HelloRetryRequest, ClientHello1 is replaced by message_hash. */
 int keel_transcript_restart_hrr(gnutls_session_t s, keel_hash_id id);
+/* Signs content with hs->pair under hs->sign_scheme (flags: keel_sign_ex's) and sends the
+ * CertificateVerify (driver.c; KEEL_TEST_CORRUPT_CV flips a bit of the signature). */
+int keel_hs_send_certificate_verify(gnutls_session_t s, const uint8_t *content, size_t len,
+                                    unsigned flags);
+/* The message log (keep_log): keel_hs_keep_log before the first message of a handshake that
+ * may need it; keel_hs_log the messages so far; keel_hs_drop_log once it cannot be needed. */
+int keel_hs_keep_log(gnutls_session_t s);
+void keel_hs_log(gnutls_session_t s, const uint8_t **p, size_t *len);
+void keel_hs_drop_log(gnutls_session_t s);
 /* The per-handshake state, created on first use. */
 int keel_hs_ensure(gnutls_session_t s);
 

@@ -31,8 +31,11 @@ typedef enum {
     KEEL_T12_C_RECV_FIN,
     /* server */
     KEEL_T12_S_RECV_CH,
-    KEEL_T12_S_SEND_FLIGHT,     /* ServerHello [Certificate] [ServerKeyExchange] ServerHelloDone */
+    KEEL_T12_S_SEND_FLIGHT,     /* ServerHello [Certificate] [ServerKeyExchange]
+                                 * [CertificateRequest] ServerHelloDone */
+    KEEL_T12_S_RECV_CERT,       /* the client's Certificate, after a CertificateRequest */
     KEEL_T12_S_RECV_CKE,
+    KEEL_T12_S_RECV_CV,         /* the client's CertificateVerify, when it sent a chain */
     KEEL_T12_S_RECV_CCS,
     KEEL_T12_S_RECV_FIN,
     KEEL_T12_S_SEND_FIN,        /* CCS Finished */
@@ -73,6 +76,21 @@ int keel_tls12_next_message(gnutls_session_t s, uint8_t *type, keel_cur *msg, ke
 int keel_tls12_recv_ccs(gnutls_session_t s);
 /* Reads and checks the peer's Finished (constant time), keeps its verify_data. */
 int keel_tls12_recv_finished(gnutls_session_t s);
+
+/* ---- certificate messages (tls12_certauth.c) ---- */
+/* Our Certificate: pair's chain, or (a client without a suitable certificate) none. */
+int keel_tls12_send_certificate(gnutls_session_t s, const struct keel_cert_pair *pair);
+/* The peer's Certificate (msg: whole message, body: its body): the chain replaces
+ * s->peer_certs (identity pinned on renegotiation), its leaf's key goes to hs->peer_key;
+ * *n the number of certificates (0: an empty list, the caller decides). */
+int keel_tls12_recv_certificate(gnutls_session_t s, keel_cur msg, keel_cur body, unsigned *n);
+int keel_tls12_send_certificate_request(gnutls_session_t s);
+/* Reads the client's CertificateVerify, checks it over the message log, then verifies
+ * the client's chain. */
+int keel_tls12_recv_certificate_verify(gnutls_session_t s);
+/* Client: a CertificateRequest's body; chooses hs->pair (NULL: none fits). */
+int keel_tls12_recv_certificate_request(gnutls_session_t s, keel_cur body);
+int keel_tls12_send_certificate_verify(gnutls_session_t s);
 
 /* ---- key exchange messages (tls12_kx.c) ---- */
 int keel_tls12_send_server_kx(gnutls_session_t s);

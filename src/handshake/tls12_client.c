@@ -56,15 +56,6 @@ static int recv_server_hello(gnutls_session_t s)
     return 0;
 }
 
-static void free_peer_certs(gnutls_session_t s)
-{
-    for (unsigned i = 0; i < s->n_peer_certs; i++)
-        keel_free(s->peer_certs[i].data);
-    keel_free(s->peer_certs);
-    s->peer_certs = NULL;
-    s->n_peer_certs = 0;
-}
-
 /* The certificate's key must be of the kind the suite's key exchange uses
  * (RFC 5246 7.4.2, RFC 8422 5.3: ECDSA-capable for ECDHE_ECDSA). */
 static int key_fits_kx(const keel_pkey *key, gnutls_kx_algorithm_t kx)
@@ -85,60 +76,21 @@ static int key_fits_kx(const keel_pkey *key, gnutls_kx_algorithm_t kx)
     }
 }
 
-#define MAX_PEER_CHAIN 32
-
-/* opaque ASN.1Cert<1..2^24-1>;
- * struct { ASN.1Cert certificate_list<0..2^24-1>; } Certificate; */
+/* The server's Certificate: never empty in a key exchange that needs one. */
 static int recv_certificate(gnutls_session_t s)
 {
     struct keel_hs *hs = s->hs;
     uint8_t type;
-    keel_cur msg, body, list, scan;
-    unsigned n = 0;
+    keel_cur msg, body;
+    unsigned n;
 
     TRY(keel_tls12_next_message(s, &type, &msg, &body));
     CHECK(type == GNUTLS_HANDSHAKE_CERTIFICATE_PKT, GNUTLS_E_UNEXPECTED_HANDSHAKE_PACKET);
-    CHECK(cur_u24_prefixed(&body, &list) && cur_empty(&body), GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
-    /* The server's certificate_list is never empty in a key exchange that needs one. */
-    CHECK(!cur_empty(&list), GNUTLS_E_NO_CERTIFICATE_FOUND);
-    scan = list;
-    while (!cur_empty(&scan)) {
-        keel_cur der;
-        CHECK(cur_u24_prefixed(&scan, &der) && !cur_empty(&der), GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
-        n++;
-    }
-    CHECK(n <= MAX_PEER_CHAIN, GNUTLS_E_CERTIFICATE_ERROR);
-    /* A renegotiation may not change who the server is (src/handshake/reneg.c). */
-    {
-        keel_cur first = list, der;
-        if (!cur_u24_prefixed(&first, &der))
-            return GNUTLS_E_UNEXPECTED_PACKET_LENGTH;
-        TRY(keel_reneg_check_peer_cert(s, der.p, der.len));
-    }
-    free_peer_certs(s);
-    s->peer_certs = keel_calloc(n, sizeof *s->peer_certs);
-    CHECK(s->peer_certs != NULL, GNUTLS_E_MEMORY_ERROR);
-    for (unsigned i = 0; i < n; i++) {
-        keel_cur der;
-        if (!cur_u24_prefixed(&list, &der))
-            return GNUTLS_E_UNEXPECTED_PACKET_LENGTH;
-        s->peer_certs[i].data = keel_malloc(cur_left(&der));
-        CHECK(s->peer_certs[i].data != NULL, GNUTLS_E_MEMORY_ERROR);
-        s->peer_certs[i].size = (unsigned)cur_left(&der);
-        s->n_peer_certs = i + 1;
-        if (!cur_copy(&der, s->peer_certs[i].data, s->peer_certs[i].size))
-            return GNUTLS_E_UNEXPECTED_PACKET_LENGTH;
-    }
-    if (hs->peer_key != NULL)
-        keel_pkey_unref(hs->peer_key);
-    hs->peer_key = NULL;
-    TRY(keel_peer_pubkey_from_der(s->peer_certs[0].data, s->peer_certs[0].size, &hs->peer_key));
+    TRY(keel_tls12_recv_certificate(s, msg, body, &n));
+    CHECK(n > 0, GNUTLS_E_NO_CERTIFICATE_FOUND);
     CHECK(key_fits_kx(hs->peer_key, s->suite->kx), GNUTLS_E_CERTIFICATE_ERROR);
-
-    TRY(keel_hs_transcript_add(s, msg.p, msg.len));
-    keel_hs_consume(s);
-    /* As GnuTLS in TLS 1.2: the chain is judged as soon as it arrives (issue 8's checks:
-     * gnutls_session_set_verify_cert, the credentials' verify function). */
+    /* As GnuTLS in TLS 1.2: the chain is judged as soon as it arrives
+     * (gnutls_session_set_verify_cert, the credentials' verify function). */
     TRY(keel_verify_peer_in_handshake(s));
     hs->tls12_state = keel_tls12_kx_has_ske(s->suite->kx) ? KEEL_T12_C_RECV_SKE
                                                            : KEEL_T12_C_RECV_CR_OR_SHD;
@@ -159,27 +111,15 @@ static int recv_server_key_exchange(gnutls_session_t s)
     return 0;
 }
 
-/* struct {
- *     ClientCertificateType certificate_types<1..2^8-1>;
- *     SignatureAndHashAlgorithm supported_signature_algorithms<2^16-1>;
- *     DistinguishedName certificate_authorities<0..2^16-1>;
- * } CertificateRequest; */
+/* CertificateRequest (RFC 5246 7.4.4): "It is a fatal handshake_failure alert for an
+ * anonymous server to request client authentication." */
 static int recv_certificate_request(gnutls_session_t s, keel_cur *msg, keel_cur body)
 {
-    struct keel_hs *hs = s->hs;
-    keel_cur types, sigs, cas;
-
-    /* RFC 5246 7.4.4: "It is a fatal handshake_failure alert for an anonymous server to
-     * request client authentication." */
     CHECK(keel_tls12_kx_has_cert(s->suite->kx), GNUTLS_E_UNEXPECTED_HANDSHAKE_PACKET);
-    CHECK(cur_u8_prefixed(&body, &types) && cur_u16_prefixed(&body, &sigs) &&
-          cur_u16_prefixed(&body, &cas) && cur_empty(&body), GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
-    CHECK(!cur_empty(&types) && cur_left(&sigs) >= 2 && cur_left(&sigs) % 2 == 0,
-          GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
-    hs->cert_requested = 1;
+    TRY(keel_tls12_recv_certificate_request(s, body));
     TRY(keel_hs_transcript_add(s, msg->p, msg->len));
     keel_hs_consume(s);
-    hs->tls12_state = KEEL_T12_C_RECV_SHD;
+    s->hs->tls12_state = KEEL_T12_C_RECV_SHD;
     return 0;
 }
 
@@ -196,24 +136,24 @@ static int recv_request_or_done(gnutls_session_t s)
     CHECK(cur_empty(&body), GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
     TRY(keel_hs_transcript_add(s, msg.p, msg.len));
     keel_hs_consume(s);
+    if (!s->hs->cert_requested)
+        keel_hs_drop_log(s);
     s->hs->tls12_state = KEEL_T12_C_SEND_FLIGHT;
     return 0;
 }
 
-/* [Certificate] ClientKeyExchange ChangeCipherSpec Finished */
+/* [Certificate] ClientKeyExchange [CertificateVerify] ChangeCipherSpec Finished.
+ * RFC 5246 7.4.6: without a suitable certificate "the client MUST send a certificate message
+ * containing no certificates". */
 static int send_client_flight(gnutls_session_t s)
 {
     struct keel_hs *hs = s->hs;
 
-    if (hs->cert_requested) {
-        /* RFC 5246 7.4.6: without a suitable certificate "the client MUST send a
-         * certificate message containing no certificates" (client certificates: issue 8). */
-        keel_builder *b = keel_hs_begin(s, GNUTLS_HANDSHAKE_CERTIFICATE_PKT);
-        CHECK(b != NULL, GNUTLS_E_MEMORY_ERROR);
-        keel_b_u24(b, 0);
-        TRY(keel_hs_end(s, 1));
-    }
+    if (hs->cert_requested)
+        TRY(keel_tls12_send_certificate(s, hs->pair));
     TRY(keel_tls12_send_client_kx(s));
+    if (hs->cert_requested && hs->pair != NULL)
+        TRY(keel_tls12_send_certificate_verify(s));
     TRY(keel_tls12_send_ccs_finished(s));
     hs->tls12_state = KEEL_T12_C_RECV_CCS;
     return 0;

@@ -68,6 +68,21 @@ static const struct keel_cert_pair *choose_pair(gnutls_session_t s, gnutls_kx_al
     *scheme = 0;
     if (c == NULL)
         return NULL;
+    if (c->retrieve_fn2 != NULL) {
+        /* gnutls_certificate_set_retrieve_function2: the application's pair, if it fits
+         * (asked once; a failing callback leaves no pair). */
+        struct keel_hs *hs = s->hs;
+        if (!hs->retrieve_asked) {
+            hs->retrieve_asked = 1;
+            if (keel_server_choose_pair(s, sigs, n, GNUTLS_TLS1_2, &hs->retrieved_pair,
+                                        &hs->retrieved_scheme) < 0)
+                hs->retrieved_pair = NULL;
+        }
+        if (hs->retrieved_pair == NULL || !pair_fits_kx(hs->retrieved_pair, kx))
+            return NULL;
+        *scheme = kx == GNUTLS_KX_RSA ? 0 : hs->retrieved_scheme;
+        return hs->retrieved_pair;
+    }
     for (unsigned i = 0; i < c->n_pairs; i++) {
         const struct keel_cert_pair *pair = c->pairs[i];
         if (!pair_fits_kx(pair, kx))
@@ -247,6 +262,13 @@ static int has_null_compression(keel_cur comps)
     return 0;
 }
 
+/* Whether this handshake asks for the client's certificate: gnutls_certificate_server_set_request,
+ * in a key exchange that authenticates the server (RFC 5246 7.4.4). */
+static int want_client_cert(gnutls_session_t s)
+{
+    return s->vfy.request != GNUTLS_CERT_IGNORE && keel_tls12_kx_has_cert(s->suite->kx);
+}
+
 static int recv_client_hello(gnutls_session_t s)
 {
     struct keel_hs *hs = s->hs;
@@ -304,8 +326,12 @@ static int recv_client_hello(gnutls_session_t s)
     s->session_id_len = 32;
     TRY(keel_random(s->session_id, 32));
 
-    if (hs->transcript == NULL)
+    if (hs->transcript == NULL) {
+        /* A CertificateVerify from the client would sign the messages from this one on. */
+        if (want_client_cert(s))
+            TRY(keel_hs_keep_log(s));
         TRY(keel_transcript_start(s, suite->prf));
+    }
     TRY(keel_hs_transcript_add(s, msg.p, msg.len));
     keel_hs_consume(s);
     hs->tls12_state = KEEL_T12_S_SEND_FLIGHT;
@@ -328,38 +354,40 @@ static int send_server_hello(gnutls_session_t s)
     return keel_hs_end(s, 1);
 }
 
-/* opaque ASN.1Cert<1..2^24-1>; struct { ASN.1Cert certificate_list<0..2^24-1>; } Certificate; */
-static int send_certificate(gnutls_session_t s)
-{
-    const struct keel_cert_pair *pair = s->hs->pair;
-    keel_builder *b = keel_hs_begin(s, GNUTLS_HANDSHAKE_CERTIFICATE_PKT);
-
-    CHECK(b != NULL, GNUTLS_E_MEMORY_ERROR);
-    keel_b_open(b, 3);
-    for (unsigned i = 0; i < pair->n_chain; i++) {
-        size_t len;
-        const uint8_t *der = keel_cert_der(pair->chain[i], &len);
-        keel_b_open(b, 3);
-        keel_b_bytes(b, der, len);
-        keel_b_close(b);
-    }
-    keel_b_close(b);
-    s->vfy.own_pair = pair;             /* issue 8: gnutls_certificate_get_ours */
-    return keel_hs_end(s, 1);
-}
-
-/* ServerHello [Certificate] [ServerKeyExchange] ServerHelloDone */
+/* ServerHello [Certificate] [ServerKeyExchange] [CertificateRequest] ServerHelloDone */
 static int send_server_flight(gnutls_session_t s)
 {
     gnutls_kx_algorithm_t kx = s->suite->kx;
 
     TRY(send_server_hello(s));
     if (keel_tls12_kx_has_cert(kx))
-        TRY(send_certificate(s));
+        TRY(keel_tls12_send_certificate(s, s->hs->pair));
     if (keel_tls12_kx_has_ske(kx))
         TRY(keel_tls12_send_server_kx(s));
+    if (want_client_cert(s))
+        TRY(keel_tls12_send_certificate_request(s));
+    else
+        keel_hs_drop_log(s);
     CHECK(keel_hs_begin(s, GNUTLS_HANDSHAKE_SERVER_HELLO_DONE) != NULL, GNUTLS_E_MEMORY_ERROR);
     TRY(keel_hs_end(s, 1));
+    s->hs->tls12_state = s->hs->cert_requested ? KEEL_T12_S_RECV_CERT : KEEL_T12_S_RECV_CKE;
+    return 0;
+}
+
+/* The client's Certificate: an empty one is refused only under GNUTLS_CERT_REQUIRE (as
+ * GnuTLS, GNUTLS_E_NO_CERTIFICATE_FOUND); a chain is verified after its CertificateVerify. */
+static int recv_client_certificate(gnutls_session_t s)
+{
+    uint8_t type;
+    keel_cur msg, body;
+    unsigned n;
+
+    TRY(keel_hs_next(s, &type, &msg, &body));
+    CHECK(type == GNUTLS_HANDSHAKE_CERTIFICATE_PKT, GNUTLS_E_UNEXPECTED_HANDSHAKE_PACKET);
+    TRY(keel_tls12_recv_certificate(s, msg, body, &n));
+    CHECK(n > 0 || s->vfy.request != GNUTLS_CERT_REQUIRE, GNUTLS_E_NO_CERTIFICATE_FOUND);
+    if (n == 0)
+        keel_hs_drop_log(s);
     s->hs->tls12_state = KEEL_T12_S_RECV_CKE;
     return 0;
 }
@@ -372,13 +400,14 @@ static int recv_client_key_exchange(gnutls_session_t s)
     int ret;
 
     TRY(keel_hs_next(s, &type, &msg, &body));
-    /* No CertificateRequest was sent, so ClientKeyExchange is the only message allowed. */
     CHECK(type == GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE, GNUTLS_E_UNEXPECTED_HANDSHAKE_PACKET);
     TRY_OUT(keel_tls12_recv_client_kx(s, body, pm, &pm_len));
     TRY_OUT(keel_hs_transcript_add(s, msg.p, msg.len));
     keel_hs_consume(s);
     TRY_OUT(keel_tls12_master_secret(s, pm, pm_len));
-    s->hs->tls12_state = KEEL_T12_S_RECV_CCS;
+    /* RFC 5246 7.4.8: a client that sent a certificate proves it holds the key next. */
+    s->hs->tls12_state = s->n_peer_certs > 0 && s->hs->cert_requested ? KEEL_T12_S_RECV_CV
+                                                                      : KEEL_T12_S_RECV_CCS;
 out:
     keel_wipe(pm, sizeof pm);
     return ret;
@@ -397,7 +426,12 @@ int keel_tls12_server_step(gnutls_session_t s)
             break;
         case KEEL_T12_S_RECV_CH:        TRY(recv_client_hello(s)); break;
         case KEEL_T12_S_SEND_FLIGHT:    TRY(send_server_flight(s)); break;
+        case KEEL_T12_S_RECV_CERT:      TRY(recv_client_certificate(s)); break;
         case KEEL_T12_S_RECV_CKE:       TRY(recv_client_key_exchange(s)); break;
+        case KEEL_T12_S_RECV_CV:
+            TRY(keel_tls12_recv_certificate_verify(s));
+            hs->tls12_state = KEEL_T12_S_RECV_CCS;
+            break;
         case KEEL_T12_S_RECV_CCS:
             TRY(keel_tls12_recv_ccs(s));
             hs->tls12_state = KEEL_T12_S_RECV_FIN;

@@ -42,15 +42,6 @@ int keel_tls13_send_certificate_request(gnutls_session_t s)
     return keel_hs_end(s, 1);
 }
 
-static void free_peer_certs(gnutls_session_t s)
-{
-    for (unsigned i = 0; i < s->n_peer_certs; i++)
-        keel_free(s->peer_certs[i].data);
-    keel_free(s->peer_certs);
-    s->peer_certs = NULL;
-    s->n_peer_certs = 0;
-}
-
 /* The client's Certificate, with the context we sent (empty). An empty list is refused only
  * under GNUTLS_CERT_REQUIRE (as GnuTLS: GNUTLS_E_CERTIFICATE_REQUIRED, alert
  * certificate_required); then the next message is the client's Finished. */
@@ -77,34 +68,11 @@ int keel_tls13_recv_client_certificate(gnutls_session_t s)
         n++;
     }
     CHECK(n <= MAX_PEER_CHAIN, GNUTLS_E_CERTIFICATE_ERROR);
-    free_peer_certs(s);
-    if (n == 0) {
-        CHECK(s->vfy.request != GNUTLS_CERT_REQUIRE, GNUTLS_E_CERTIFICATE_REQUIRED);
-        TRY(keel_hs_transcript_add(s, msg.p, msg.len));
-        keel_hs_consume(s);
-        hs->state = KEEL_S_RECV_FIN;
-        return 0;
-    }
-    s->peer_certs = keel_calloc(n, sizeof *s->peer_certs);
-    CHECK(s->peer_certs != NULL, GNUTLS_E_MEMORY_ERROR);
-    for (unsigned i = 0; i < n; i++) {
-        keel_cur der, exts;
-        if (!cur_u24_prefixed(&list, &der) || !cur_u16_prefixed(&list, &exts))
-            return GNUTLS_E_UNEXPECTED_PACKET_LENGTH;
-        s->peer_certs[i].data = keel_malloc(cur_left(&der));
-        CHECK(s->peer_certs[i].data != NULL, GNUTLS_E_MEMORY_ERROR);
-        s->peer_certs[i].size = (unsigned)cur_left(&der);
-        s->n_peer_certs = i + 1;
-        if (!cur_copy(&der, s->peer_certs[i].data, s->peer_certs[i].size))
-            return GNUTLS_E_UNEXPECTED_PACKET_LENGTH;
-    }
-    if (hs->peer_key != NULL)
-        keel_pkey_unref(hs->peer_key);
-    hs->peer_key = NULL;
-    TRY(keel_peer_pubkey_from_der(s->peer_certs[0].data, s->peer_certs[0].size, &hs->peer_key));
+    CHECK(n > 0 || s->vfy.request != GNUTLS_CERT_REQUIRE, GNUTLS_E_CERTIFICATE_REQUIRED);
+    TRY(keel_set_peer_chain(s, list, n, 1, &hs->peer_key));
     TRY(keel_hs_transcript_add(s, msg.p, msg.len));
     keel_hs_consume(s);
-    hs->state = KEEL_S_RECV_CV;
+    hs->state = n > 0 ? KEEL_S_RECV_CV : KEEL_S_RECV_FIN;
     return 0;
 }
 
@@ -172,8 +140,8 @@ int keel_tls13_choose_client_pair(gnutls_session_t s, keel_cur exts)
 int keel_tls13_send_client_auth(gnutls_session_t s)
 {
     struct keel_hs *hs = s->hs;
-    uint8_t content[KEEL_CV_CONTENT_MAX], sig[KEEL_MAX_SIG_LEN];
-    size_t content_len, sig_len = sizeof sig;
+    uint8_t content[KEEL_CV_CONTENT_MAX];
+    size_t content_len;
     keel_builder *b = keel_hs_begin(s, GNUTLS_HANDSHAKE_CERTIFICATE_PKT);
 
     CHECK(b != NULL, GNUTLS_E_MEMORY_ERROR);
@@ -194,13 +162,5 @@ int keel_tls13_send_client_auth(gnutls_session_t s)
     s->vfy.own_pair = hs->pair;
 
     TRY(keel_tls13_cv_content(s, 0, content, &content_len));
-    TRY(keel_sign(hs->pair->key, hs->sign_scheme, content, content_len, sig, &sig_len));
-    b = keel_hs_begin(s, GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY);
-    CHECK(b != NULL, GNUTLS_E_MEMORY_ERROR);
-    keel_b_u16(b, hs->sign_scheme);
-    keel_b_open(b, 2);
-    keel_b_bytes(b, sig, sig_len);
-    keel_b_close(b);
-    s->sig_scheme_local = hs->sign_scheme;
-    return keel_hs_end(s, 1);
+    return keel_hs_send_certificate_verify(s, content, content_len, 0);
 }

@@ -199,15 +199,6 @@ static int recv_certificate_request(gnutls_session_t s, keel_cur *msg, keel_cur 
     return 0;
 }
 
-static void free_peer_certs(gnutls_session_t s)
-{
-    for (unsigned i = 0; i < s->n_peer_certs; i++)
-        keel_free(s->peer_certs[i].data);
-    keel_free(s->peer_certs);
-    s->peer_certs = NULL;
-    s->n_peer_certs = 0;
-}
-
 #define MAX_PEER_CHAIN 32
 
 /* struct {
@@ -242,24 +233,7 @@ static int recv_certificate(gnutls_session_t s, keel_cur *msg, keel_cur body)
     }
     CHECK(n <= MAX_PEER_CHAIN, GNUTLS_E_CERTIFICATE_ERROR);
 
-    free_peer_certs(s);
-    s->peer_certs = keel_calloc(n, sizeof *s->peer_certs);
-    CHECK(s->peer_certs != NULL, GNUTLS_E_MEMORY_ERROR);
-    for (unsigned i = 0; i < n; i++) {
-        keel_cur der, exts;
-        if (!cur_u24_prefixed(&list, &der) || !cur_u16_prefixed(&list, &exts))
-            return GNUTLS_E_UNEXPECTED_PACKET_LENGTH;
-        s->peer_certs[i].data = keel_malloc(cur_left(&der));
-        CHECK(s->peer_certs[i].data != NULL, GNUTLS_E_MEMORY_ERROR);
-        s->peer_certs[i].size = (unsigned)cur_left(&der);
-        s->n_peer_certs = i + 1;
-        if (!cur_copy(&der, s->peer_certs[i].data, s->peer_certs[i].size))
-            return GNUTLS_E_UNEXPECTED_PACKET_LENGTH;
-    }
-    if (hs->peer_key != NULL)
-        keel_pkey_unref(hs->peer_key);
-    hs->peer_key = NULL;
-    TRY(keel_peer_pubkey_from_der(s->peer_certs[0].data, s->peer_certs[0].size, &hs->peer_key));
+    TRY(keel_set_peer_chain(s, list, n, 1, &hs->peer_key));
 
     TRY(keel_hs_transcript_add(s, msg->p, msg->len));
     keel_hs_consume(s);

@@ -296,23 +296,11 @@ static int send_certificate(gnutls_session_t s)
 
 static int send_certificate_verify(gnutls_session_t s)
 {
-    struct keel_hs *hs = s->hs;
-    uint8_t content[KEEL_CV_CONTENT_MAX], sig[KEEL_MAX_SIG_LEN];
-    size_t content_len, sig_len = sizeof sig;
-    keel_builder *b;
+    uint8_t content[KEEL_CV_CONTENT_MAX];
+    size_t content_len;
 
     TRY(keel_tls13_cv_content(s, 1, content, &content_len));
-    TRY(keel_sign(hs->pair->key, hs->sign_scheme, content, content_len, sig, &sig_len));
-    if (hs->test != NULL && (hs->test->corrupt & KEEL_TEST_CORRUPT_CV))
-        sig[sig_len / 2] ^= 1;
-    b = keel_hs_begin(s, GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY);
-    CHECK(b != NULL, GNUTLS_E_MEMORY_ERROR);
-    keel_b_u16(b, hs->sign_scheme);
-    keel_b_open(b, 2);
-    keel_b_bytes(b, sig, sig_len);
-    keel_b_close(b);
-    s->sig_scheme_local = hs->sign_scheme;
-    return keel_hs_end(s, 1);
+    return keel_hs_send_certificate_verify(s, content, content_len, 0);
 }
 
 /* ServerHello [CCS] {EncryptedExtensions} {Certificate} {CertificateVerify} {Finished} */

@@ -34,8 +34,11 @@ int keel_hs_transcript_add(gnutls_session_t s, const uint8_t *msg, size_t len)
     struct keel_hs *hs = s->hs;
 
     CHECK(hs != NULL, GNUTLS_E_INTERNAL_ERROR);
-    if (hs->transcript != NULL)
-        return keel_hash_update(hs->transcript, msg, len);
+    if (hs->transcript != NULL) {
+        TRY(keel_hash_update(hs->transcript, msg, len));
+        if (!hs->keep_log)
+            return 0;
+    }
     keel_b_bytes(&hs->tbuf, msg, len);
     return keel_b_finish(&hs->tbuf);
 }
@@ -49,8 +52,35 @@ int keel_transcript_start(gnutls_session_t s, keel_hash_id id)
     hs->hash_id = id;
     hs->hash_len = keel_hash_len(id);
     TRY(keel_hash_update(hs->transcript, hs->tbuf.buf, hs->tbuf.len));
-    keel_b_free(&hs->tbuf);
+    if (s->version != GNUTLS_TLS1_2)
+        hs->keep_log = 0;
+    if (!hs->keep_log)
+        keel_b_free(&hs->tbuf);
     return 0;
+}
+
+int keel_hs_keep_log(gnutls_session_t s)
+{
+    struct keel_hs *hs = s->hs;
+
+    CHECK(hs->transcript == NULL && hs->tbuf.len == 0, GNUTLS_E_INTERNAL_ERROR);
+    hs->keep_log = 1;
+    return 0;
+}
+
+void keel_hs_log(gnutls_session_t s, const uint8_t **p, size_t *len)
+{
+    *p = s->hs->tbuf.buf;
+    *len = s->hs->keep_log ? s->hs->tbuf.len : 0;
+}
+
+void keel_hs_drop_log(gnutls_session_t s)
+{
+    struct keel_hs *hs = s->hs;
+
+    if (hs->keep_log && hs->transcript != NULL)
+        keel_b_free(&hs->tbuf);
+    hs->keep_log = 0;
 }
 
 int keel_transcript_hash(gnutls_session_t s, uint8_t *out)
@@ -71,6 +101,7 @@ int keel_transcript_restart_hrr(gnutls_session_t s, keel_hash_id id)
     int ret;
 
     CHECK(n != 0, GNUTLS_E_INTERNAL_ERROR);
+    hs->keep_log = 0;                   /* TLS 1.3: no message log */
     if (hs->transcript == NULL)
         TRY(keel_transcript_start(s, id));
     CHECK(hs->hash_id == id, GNUTLS_E_INTERNAL_ERROR);

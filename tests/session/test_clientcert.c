@@ -1,14 +1,16 @@
 /* Certificate verification inside the handshake and client certificates, client and server
  * in one process over the memory transport: gnutls_session_set_verify_cert on both sides
  * (the client's check of the server in TLS 1.3 and 1.2), the credentials' verify function,
- * gnutls_certificate_server_set_request (IGNORE, REQUEST, REQUIRE; TLS 1.3), the client's
+ * gnutls_certificate_server_set_request (IGNORE, REQUEST, REQUIRE), the client's
  * choice of pair by the server's CA names, gnutls_certificate_set_retrieve_function2 on both
- * sides, gnutls_certificate_get_peers/_get_ours, with EAGAIN and 1-byte reads.
+ * sides, gnutls_certificate_get_peers/_get_ours, with EAGAIN and 1-byte reads; every
+ * client-certificate case in TLS 1.3 and in TLS 1.2.
  * PKI: tests/data/verify; verification time fixed at 2030-01-01. */
 #include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
 #include "session.h"
 #include "creds/creds.h"
+#include "handshake/handshake.h"
 #undef CHECK    /* keel.h's CHECK(cond, code); the tests use the harness's */
 #include "harness.h"
 #include "lib/memtransport.h"
@@ -113,9 +115,36 @@ static int client_next_read(pair *p)
     return (int)r;
 }
 
-static const char *protos[] = { "NORMAL:-VERS-ALL:+VERS-TLS1.3" };
-/* Client certificates are TLS 1.3 only so far; verification of the server runs in both. */
-static const char *both_versions[] = { "NORMAL:-VERS-ALL:+VERS-TLS1.3", "NORMAL:-VERS-ALL:+VERS-TLS1.2" };
+static const char *protos[] = { "NORMAL:-VERS-ALL:+VERS-TLS1.3", "NORMAL:-VERS-ALL:+VERS-TLS1.2" };
+#define both_versions protos
+#define FOR_EACH_VERSION(i) for (size_t i = 0; i < KEEL_ARRAY_SIZE(protos); i++)
+#define IS_TLS12(i) ((i) == 1)
+
+/* The server refused the client's certificate (or its absence) with want_sret. TLS 1.3:
+ * the client has finished first and sees the alert on its next read; TLS 1.2: the client
+ * is still waiting for the server's Finished and its handshake fails with the alert. */
+static void check_refused(pair *p, size_t version, int want_sret)
+{
+    int level;
+    int alert = gnutls_error_to_alert(want_sret, &level);
+
+    CHECK_INT(p->sret, want_sret);
+    if (IS_TLS12(version)) {
+        CHECK_INT(p->cret, GNUTLS_E_FATAL_ALERT_RECEIVED);
+    } else {
+        CHECK_INT(p->cret, 0);
+        CHECK_INT(client_next_read(p), GNUTLS_E_FATAL_ALERT_RECEIVED);
+    }
+    CHECK_INT(gnutls_alert_get(p->c), alert);
+}
+
+/* GnuTLS 3.7.9's error for a missing certificate under GNUTLS_CERT_REQUIRE: TLS 1.3
+ * GNUTLS_E_CERTIFICATE_REQUIRED (alert certificate_required), TLS 1.2
+ * GNUTLS_E_NO_CERTIFICATE_FOUND. */
+static int no_cert_error(size_t version)
+{
+    return IS_TLS12(version) ? GNUTLS_E_NO_CERTIFICATE_FOUND : GNUTLS_E_CERTIFICATE_REQUIRED;
+}
 
 /* ---- the server checking the client ---- */
 
@@ -153,103 +182,108 @@ static void test_require_with_trusted_client(void)
 
 static void test_require_without_client_cert(void)
 {
-    setup u = { protos[0], "leaf-ecdsa", NULL, DIR "root-cert.pem", DIR "root-cert.pem",
-                GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
-    pair p;
+    FOR_EACH_VERSION(i) {
+        setup u = { protos[i], "leaf-ecdsa", NULL, DIR "root-cert.pem", DIR "root-cert.pem",
+                    GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+        pair p;
 
-    REQUIRE(pair_init(&p, &u) == 0);
-    handshake(&p);
-    /* As GnuTLS 3.7.9: TLS 1.3 -> GNUTLS_E_CERTIFICATE_REQUIRED, alert certificate_required. */
-    CHECK_INT(p.sret, GNUTLS_E_CERTIFICATE_REQUIRED);
-    CHECK_INT(p.cret, 0);
-    CHECK_INT(client_next_read(&p), GNUTLS_E_FATAL_ALERT_RECEIVED);
-    CHECK_INT(gnutls_alert_get(p.c), GNUTLS_A_CERTIFICATE_REQUIRED);
-    pair_free(&p);
+        REQUIRE(pair_init(&p, &u) == 0);
+        handshake(&p);
+        check_refused(&p, i, no_cert_error(i));
+        pair_free(&p);
+    }
 }
 
 static void test_request_without_client_cert(void)
 {
-    setup u = { protos[0], "leaf-ecdsa", NULL, DIR "root-cert.pem", DIR "root-cert.pem",
-                GNUTLS_CERT_REQUEST, WWW, 1, 1 };
-    pair p;
-    unsigned n = 7;
+    FOR_EACH_VERSION(i) {
+        setup u = { protos[i], "leaf-ecdsa", NULL, DIR "root-cert.pem", DIR "root-cert.pem",
+                    GNUTLS_CERT_REQUEST, WWW, 1, 1 };
+        pair p;
+        unsigned n = 7;
 
-    REQUIRE(pair_init(&p, &u) == 0);
-    handshake(&p);
-    CHECK_INT(p.cret, 0);
-    CHECK_INT(p.sret, 0);
-    CHECK(gnutls_certificate_get_peers(p.s, &n) == NULL);
-    CHECK_INT(n, 7);                    /* untouched, as in GnuTLS */
-    CHECK(gnutls_certificate_get_ours(p.c) == NULL);
-    CHECK_INT(gnutls_session_get_verify_cert_status(p.s), (unsigned)-1);
-    pair_free(&p);
+        REQUIRE(pair_init(&p, &u) == 0);
+        handshake(&p);
+        CHECK_INT(p.cret, 0);
+        CHECK_INT(p.sret, 0);
+        CHECK(gnutls_certificate_get_peers(p.s, &n) == NULL);
+        CHECK_INT(n, 7);                /* untouched, as in GnuTLS */
+        CHECK(gnutls_certificate_get_ours(p.c) == NULL);
+        CHECK_INT(gnutls_session_get_verify_cert_status(p.s), (unsigned)-1);
+        pair_free(&p);
+    }
 }
 
 static void test_ignore_with_client_cert(void)
 {
-    setup u = { protos[0], "leaf-ecdsa", "client", DIR "root-cert.pem", DIR "root-cert.pem",
-                GNUTLS_CERT_IGNORE, WWW, 1, 1 };
-    pair p;
-    unsigned n;
+    FOR_EACH_VERSION(i) {
+        setup u = { protos[i], "leaf-ecdsa", "client", DIR "root-cert.pem", DIR "root-cert.pem",
+                    GNUTLS_CERT_IGNORE, WWW, 1, 1 };
+        pair p;
+        unsigned n;
 
-    REQUIRE(pair_init(&p, &u) == 0);
-    handshake(&p);
-    CHECK_INT(p.cret, 0);
-    CHECK_INT(p.sret, 0);
-    CHECK(gnutls_certificate_get_peers(p.s, &n) == NULL);
-    CHECK(gnutls_certificate_get_ours(p.c) == NULL);
-    pair_free(&p);
+        REQUIRE(pair_init(&p, &u) == 0);
+        handshake(&p);
+        CHECK_INT(p.cret, 0);
+        CHECK_INT(p.sret, 0);
+        CHECK(gnutls_certificate_get_peers(p.s, &n) == NULL);
+        CHECK(gnutls_certificate_get_ours(p.c) == NULL);
+        pair_free(&p);
+    }
 }
 
 /* The server names the CAs it trusts (certificate_authorities): a client whose only
  * certificate is from another CA sends none, and REQUIRE fails - as with GnuTLS 3.7.9. */
 static void test_untrusted_client_cert(void)
 {
-    setup u = { protos[0], "leaf-ecdsa", "client", DIR "root-cert.pem", DIR "other-root-cert.pem",
-                GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
-    pair p;
+    FOR_EACH_VERSION(i) {
+        setup u = { protos[i], "leaf-ecdsa", "client", DIR "root-cert.pem",
+                    DIR "other-root-cert.pem", GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+        pair p;
 
-    REQUIRE(pair_init(&p, &u) == 0);
-    handshake(&p);
-    CHECK_INT(p.sret, GNUTLS_E_CERTIFICATE_REQUIRED);
-    CHECK(gnutls_certificate_get_ours(p.c) == NULL);
-    CHECK_INT(p.cret, 0);
-    CHECK_INT(client_next_read(&p), GNUTLS_E_FATAL_ALERT_RECEIVED);
-    CHECK_INT(gnutls_alert_get(p.c), GNUTLS_A_CERTIFICATE_REQUIRED);
-    pair_free(&p);
+        REQUIRE(pair_init(&p, &u) == 0);
+        handshake(&p);
+        CHECK(gnutls_certificate_get_ours(p.c) == NULL);
+        check_refused(&p, i, no_cert_error(i));
+        pair_free(&p);
+    }
 }
 
 /* Of two client pairs, the one whose chain reaches a CA the server named is sent. */
 static void test_ca_names_choose_pair(void)
 {
-    setup u = { protos[0], "leaf-ecdsa", "selfsigned", DIR "root-cert.pem", DIR "root-cert.pem",
-                GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
-    pair p;
-    unsigned n;
+    FOR_EACH_VERSION(i) {
+        setup u = { protos[i], "leaf-ecdsa", "selfsigned", DIR "root-cert.pem",
+                    DIR "root-cert.pem", GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+        pair p;
+        unsigned n;
 
-    REQUIRE(pair_init(&p, &u) == 0);
-    REQUIRE(add_pair(p.ccred, "client") >= 0);
-    handshake(&p);
-    CHECK_INT(p.cret, 0);
-    CHECK_INT(p.sret, 0);
-    CHECK_INT(gnutls_session_get_verify_cert_status(p.s), 0);
-    CHECK(gnutls_certificate_get_peers(p.s, &n) != NULL);
-    CHECK_INT(n, 2);                    /* client + inter, not the self-signed one */
-    pair_free(&p);
+        REQUIRE(pair_init(&p, &u) == 0);
+        REQUIRE(add_pair(p.ccred, "client") >= 0);
+        handshake(&p);
+        CHECK_INT(p.cret, 0);
+        CHECK_INT(p.sret, 0);
+        CHECK_INT(gnutls_session_get_verify_cert_status(p.s), 0);
+        CHECK(gnutls_certificate_get_peers(p.s, &n) != NULL);
+        CHECK_INT(n, 2);                /* client + inter, not the self-signed one */
+        pair_free(&p);
+    }
 }
 
 /* A server checks the client's chain for clientAuth: a clientAuth-only leaf passes. */
 static void test_client_purpose(void)
 {
-    setup u = { protos[0], "leaf-ecdsa", "noserverauth", DIR "root-cert.pem",
-                DIR "root-cert.pem", GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
-    pair p;
+    FOR_EACH_VERSION(i) {
+        setup u = { protos[i], "leaf-ecdsa", "noserverauth", DIR "root-cert.pem",
+                    DIR "root-cert.pem", GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+        pair p;
 
-    REQUIRE(pair_init(&p, &u) == 0);
-    handshake(&p);
-    CHECK_INT(p.sret, 0);
-    CHECK_INT(p.cret, 0);
-    pair_free(&p);
+        REQUIRE(pair_init(&p, &u) == 0);
+        handshake(&p);
+        CHECK_INT(p.sret, 0);
+        CHECK_INT(p.cret, 0);
+        pair_free(&p);
+    }
 }
 
 /* ---- the client checking the server ---- */
@@ -338,44 +372,105 @@ static void test_verify_function(void)
 /* The whole exchange with EAGAIN before every other transport call and 1-byte reads. */
 static void test_faults(void)
 {
-    setup u = { protos[0], "leaf-rsa", "client", DIR "root-cert.pem", DIR "root-cert.pem",
-                GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
-    pair p;
+    FOR_EACH_VERSION(i) {
+        setup u = { protos[i], "leaf-rsa", "client", DIR "root-cert.pem", DIR "root-cert.pem",
+                    GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+        pair p;
 
-    REQUIRE(pair_init(&p, &u) == 0);
-    for (int side = MEMT_CLIENT; side <= MEMT_SERVER; side++) {
-        memt_set_again(p.l, side, 1);
-        memt_set_max_read(p.l, side, 1);
+        REQUIRE(pair_init(&p, &u) == 0);
+        for (int side = MEMT_CLIENT; side <= MEMT_SERVER; side++) {
+            memt_set_again(p.l, side, 1);
+            memt_set_max_read(p.l, side, 1);
+        }
+        handshake(&p);
+        CHECK_INT(p.cret, 0);
+        CHECK_INT(p.sret, 0);
+        CHECK_INT(gnutls_session_get_verify_cert_status(p.s), 0);
+        pair_free(&p);
     }
-    handshake(&p);
-    CHECK_INT(p.cret, 0);
-    CHECK_INT(p.sret, 0);
-    CHECK_INT(gnutls_session_get_verify_cert_status(p.s), 0);
-    pair_free(&p);
 }
 
 /* Two client pairs that both reach the CA the server names: the first one added that can
  * sign with the server's schemes is sent. */
 static void test_client_pair_order(void)
 {
-    setup u = { protos[0], "leaf-ecdsa", "leaf-ed25519", DIR "root-cert.pem",
-                DIR "root-cert.pem", GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
-    pair p;
-    unsigned n;
-    const gnutls_datum_t *peers, *ours;
+    FOR_EACH_VERSION(i) {
+        setup u = { protos[i], "leaf-ecdsa", "leaf-ed25519", DIR "root-cert.pem",
+                    DIR "root-cert.pem", GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+        pair p;
+        unsigned n;
+        const gnutls_datum_t *peers, *ours;
 
-    REQUIRE(pair_init(&p, &u) == 0);
-    REQUIRE(add_pair(p.ccred, "client") >= 0);
-    handshake(&p);
-    CHECK_INT(p.sret, 0);
-    peers = gnutls_certificate_get_peers(p.s, &n);
-    REQUIRE(peers != NULL);
-    /* The first pair added: the Ed25519 leaf. */
-    ours = gnutls_certificate_get_ours(p.c);
-    REQUIRE(ours != NULL);
-    CHECK(ours->size == peers[0].size && memcmp(ours->data, peers[0].data, ours->size) == 0);
-    CHECK_INT(p.c->vfy.own_pair->type, KEEL_PK_ED25519);
-    pair_free(&p);
+        REQUIRE(pair_init(&p, &u) == 0);
+        REQUIRE(add_pair(p.ccred, "client") >= 0);
+        handshake(&p);
+        CHECK_INT(p.sret, 0);
+        peers = gnutls_certificate_get_peers(p.s, &n);
+        REQUIRE(peers != NULL);
+        /* The first pair added: the Ed25519 leaf. */
+        ours = gnutls_certificate_get_ours(p.c);
+        REQUIRE(ours != NULL);
+        CHECK(ours->size == peers[0].size && memcmp(ours->data, peers[0].data, ours->size) == 0);
+        CHECK_INT(p.c->vfy.own_pair->type, KEEL_PK_ED25519);
+        pair_free(&p);
+    }
+}
+
+/* Every key type signs the client's CertificateVerify (TLS 1.2: over the handshake
+ * messages themselves, hashed with the scheme's hash or, for Ed25519, not at all); the
+ * server's view of the scheme matches the client's. The leaf-* certificates are for
+ * servers, so the server does not verify the chain here. */
+static void test_client_key_types(void)
+{
+    static const char *chains[] = { "leaf-rsa", "leaf-ecdsa", "leaf-ed25519", "client" };
+    static const keel_pk_type types[] = { KEEL_PK_RSA, KEEL_PK_EC_P256, KEEL_PK_ED25519,
+                                          KEEL_PK_EC_P256 };
+
+    FOR_EACH_VERSION(i) {
+        for (size_t k = 0; k < KEEL_ARRAY_SIZE(chains); k++) {
+            setup u = { protos[i], "leaf-ecdsa", chains[k], DIR "root-cert.pem", NULL,
+                        GNUTLS_CERT_REQUIRE, WWW, 1, 0 };
+            pair p;
+            unsigned n = 0;
+
+            REQUIRE(pair_init(&p, &u) == 0);
+            handshake(&p);
+            if (p.sret != 0 || p.cret != 0)
+                fprintf(stderr, "  %s, client %s\n", protos[i], chains[k]);
+            CHECK_INT(p.cret, 0);
+            CHECK_INT(p.sret, 0);
+            CHECK(gnutls_certificate_get_peers(p.s, &n) != NULL);
+            CHECK_INT(n, 2);
+            REQUIRE(p.c->vfy.own_pair != NULL);
+            CHECK_INT(p.c->vfy.own_pair->type, types[k]);
+            CHECK(p.c->sig_scheme_local != 0);
+            CHECK_INT(p.s->sig_scheme_peer, p.c->sig_scheme_local);
+            pair_free(&p);
+        }
+    }
+}
+
+/* A CertificateVerify that does not verify: the server fails with
+ * GNUTLS_E_PK_SIG_VERIFY_FAILED (alert decrypt_error) whether or not it verifies chains. */
+static void test_bad_client_signature(void)
+{
+    FOR_EACH_VERSION(i) {
+        for (int verify = 0; verify <= 1; verify++) {
+            setup u = { protos[i], "leaf-ecdsa", "client", DIR "root-cert.pem",
+                        DIR "root-cert.pem", GNUTLS_CERT_REQUEST, WWW, 1, verify };
+            static struct keel_test_hs_params t;
+            pair p;
+
+            memset(&t, 0, sizeof t);
+            t.corrupt = KEEL_TEST_CORRUPT_CV;
+            REQUIRE(pair_init(&p, &u) == 0);
+            REQUIRE(keel_test_hs_set_params(p.c, &t) == 0);
+            handshake(&p);
+            check_refused(&p, i, GNUTLS_E_PK_SIG_VERIFY_FAILED);
+            CHECK_INT(gnutls_alert_get(p.c), GNUTLS_A_DECRYPT_ERROR);
+            pair_free(&p);
+        }
+    }
 }
 
 /* ---- gnutls_certificate_set_retrieve_function2 ---- */
@@ -424,9 +519,9 @@ static int load_datum(const char *path, gnutls_datum_t *d)
     return n == (long)d->size ? 0 : -1;
 }
 
-static void test_retrieve_function2(void)
+static void retrieve_function2_in(size_t version)
 {
-    setup u = { protos[0], "leaf-ecdsa", NULL, DIR "root-cert.pem", DIR "root-cert.pem",
+    setup u = { protos[version], "leaf-ecdsa", NULL, DIR "root-cert.pem", DIR "root-cert.pem",
                 GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
     gnutls_datum_t leaf, inter, key;
     pair p;
@@ -469,11 +564,9 @@ static void test_retrieve_function2(void)
         gnutls_certificate_set_retrieve_function2(p.ccred, retrieve_cb);
         cb_mode = 0;
         handshake(&p);
-        CHECK_INT(p.sret, GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR);
-        CHECK_INT(gnutls_session_get_verify_cert_status(p.s), INV | GNUTLS_CERT_SIGNER_NOT_FOUND);
-        CHECK_INT(p.cret, 0);
-        CHECK_INT(client_next_read(&p), GNUTLS_E_FATAL_ALERT_RECEIVED);
+        check_refused(&p, version, GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR);
         CHECK_INT(gnutls_alert_get(p.c), GNUTLS_A_BAD_CERTIFICATE);
+        CHECK_INT(gnutls_session_get_verify_cert_status(p.s), INV | GNUTLS_CERT_SIGNER_NOT_FOUND);
         pair_free(&p);
     }
 
@@ -482,7 +575,7 @@ static void test_retrieve_function2(void)
     gnutls_certificate_set_retrieve_function2(p.ccred, retrieve_cb);
     cb_mode = 2;
     handshake(&p);
-    CHECK_INT(p.sret, GNUTLS_E_CERTIFICATE_REQUIRED);
+    check_refused(&p, version, no_cert_error(version));
     pair_free(&p);
 
     /* A failing callback fails the client's handshake. */
@@ -498,7 +591,7 @@ static void test_retrieve_function2(void)
         gnutls_datum_t sleaf, skey;
         gnutls_pcert_st spc[2];
         gnutls_privkey_t sk;
-        setup v = { protos[0], "leaf-ecdsa", NULL, DIR "root-cert.pem", NULL,
+        setup v = { protos[version], "leaf-ecdsa", NULL, DIR "root-cert.pem", NULL,
                     GNUTLS_CERT_IGNORE, WWW, 1, 0 };
 
         REQUIRE(load_datum(DIR "leaf-rsa-cert.pem", &sleaf) == 0);
@@ -540,6 +633,12 @@ static void test_retrieve_function2(void)
     free(key.data);
 }
 
+static void test_retrieve_function2(void)
+{
+    FOR_EACH_VERSION(i)
+        retrieve_function2_in(i);
+}
+
 int main(void)
 {
     if (gnutls_global_init() < 0)
@@ -557,6 +656,8 @@ int main(void)
     RUN(test_faults);
     RUN(test_client_pair_order);
     RUN(test_retrieve_function2);
+    RUN(test_client_key_types);
+    RUN(test_bad_client_signature);
     gnutls_global_deinit();
     return t_done();
 }

@@ -410,6 +410,50 @@ static void id_change(int allow)
 static void id_change_refused(void) { id_change(0); }
 static void id_change_allowed(void) { id_change(1); }
 
+/* The client's certificate is pinned as the server's is: a renegotiation in which the
+ * client presents another one fails on the server (GNUTLS_E_SESSION_USER_ID_CHANGED) unless
+ * the server allows it with GNUTLS_ALLOW_ID_CHANGE; the same one again passes. */
+static void client_id_change(int allow)
+{
+    rn_pair p;
+    rn_run run = { 0 }, run2 = { 0 };
+    gnutls_certificate_credentials_t other = NULL;
+    const gnutls_datum_t *peers;
+    unsigned n = 0, first_size;
+    char cp[512], kp[512];
+
+    RN_REQUIRE(p, rn_setup(&p, RN_PRIO12, RN_PRIO12, 0, allow ? GNUTLS_ALLOW_ID_CHANGE : 0, 0));
+    snprintf(cp, sizeof cp, "%s/tests/data/rsa-cert.pem", rn_srcdir());
+    snprintf(kp, sizeof kp, "%s/tests/data/rsa-key.pem", rn_srcdir());
+    RN_REQUIRE(p, gnutls_certificate_set_x509_key_file(p.ccred, cp, kp, GNUTLS_X509_FMT_PEM));
+    gnutls_certificate_server_set_request(p.s, GNUTLS_CERT_REQUIRE);
+    RN_REQUIRE(p, memt_handshake(p.c, p.s));
+    peers = gnutls_certificate_get_peers(p.s, &n);
+    REQUIRE(peers != NULL && n == 1);
+    first_size = peers[0].size;
+
+    /* The same certificate: no change. */
+    CHECK_INT(rn_server_initiated(&p, &run), 0);
+    CHECK_INT(rn_ping(&p, "same"), 0);
+
+    REQUIRE(rn_load_cert(&other, "ecdsa-p256") == 0);
+    RN_REQUIRE(p, gnutls_credentials_set(p.c, GNUTLS_CRD_CERTIFICATE, other));
+    if (allow) {
+        CHECK_INT(rn_server_initiated(&p, &run2), 0);
+        peers = gnutls_certificate_get_peers(p.s, &n);
+        CHECK(peers != NULL && n == 1 && peers[0].size != first_size);
+        CHECK_INT(rn_ping(&p, "after"), 0);
+    } else {
+        (void)rn_server_initiated(&p, &run2);
+        CHECK_INT(run2.err[MEMT_SERVER], GNUTLS_E_SESSION_USER_ID_CHANGED);
+    }
+    rn_close(&p);
+    gnutls_certificate_free_credentials(other);
+}
+
+static void client_id_change_refused(void) { client_id_change(0); }
+static void client_id_change_allowed(void) { client_id_change(1); }
+
 /* The same certificate again is not a change. */
 static void id_same_cert(void)
 {
@@ -627,6 +671,8 @@ int main(void)
     RUN(ems_dropped_by_server);
     RUN(hello_request_during_handshake);
     RUN(client_refuses_unsafe);
+    RUN(client_id_change_refused);
+    RUN(client_id_change_allowed);
     RUN(rehandshake_on_client);
     RUN(rehandshake_on_client13);
     RUN(tls13_server);
