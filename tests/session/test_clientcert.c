@@ -473,6 +473,35 @@ static void test_bad_client_signature(void)
     }
 }
 
+/* Client certificates when only one side is limited to TLS 1.2 (the version-neutral hello
+ * code hands over to TLS 1.2 on either side), and when both allow both (TLS 1.3). */
+static void test_mixed_versions(void)
+{
+    static const struct { const char *cprio, *sprio; gnutls_protocol_t want; } cases[] = {
+        { "NORMAL", "NORMAL:-VERS-ALL:+VERS-TLS1.2", GNUTLS_TLS1_2 },
+        { "NORMAL:-VERS-ALL:+VERS-TLS1.2", "NORMAL", GNUTLS_TLS1_2 },
+        { "NORMAL", "NORMAL", GNUTLS_TLS1_3 },
+    };
+
+    for (size_t i = 0; i < KEEL_ARRAY_SIZE(cases); i++) {
+        setup u = { cases[i].cprio, "leaf-ecdsa", "client", DIR "root-cert.pem",
+                    DIR "root-cert.pem", GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+        pair p;
+        unsigned n = 0;
+
+        REQUIRE(pair_init(&p, &u) == 0);
+        REQUIRE(gnutls_priority_set_direct(p.s, cases[i].sprio, NULL) == 0);
+        handshake(&p);
+        CHECK_INT(p.cret, 0);
+        CHECK_INT(p.sret, 0);
+        CHECK_INT(gnutls_protocol_get_version(p.c), cases[i].want);
+        CHECK(gnutls_certificate_get_peers(p.s, &n) != NULL);
+        CHECK_INT(n, 2);
+        CHECK_INT(gnutls_session_get_verify_cert_status(p.s), 0);
+        pair_free(&p);
+    }
+}
+
 /* ---- gnutls_certificate_set_retrieve_function2 ---- */
 
 static gnutls_pcert_st cb_pcerts[2];
@@ -658,6 +687,7 @@ int main(void)
     RUN(test_retrieve_function2);
     RUN(test_client_key_types);
     RUN(test_bad_client_signature);
+    RUN(test_mixed_versions);
     gnutls_global_deinit();
     return t_done();
 }

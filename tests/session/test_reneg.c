@@ -451,6 +451,35 @@ static void client_id_change(int allow)
     gnutls_certificate_free_credentials(other);
 }
 
+/* The classic use of server-initiated renegotiation: a connection made without client
+ * authentication asks for the client's certificate later (say, for a protected resource),
+ * with gnutls_certificate_server_set_request and gnutls_rehandshake. */
+static void client_auth_on_renegotiation(void)
+{
+    rn_pair p;
+    rn_run run = { 0 };
+    const gnutls_datum_t *peers;
+    unsigned n = 0;
+    char cp[512], kp[512];
+
+    RN_REQUIRE(p, rn_setup(&p, RN_PRIO12, RN_PRIO12, 0, 0, 0));
+    snprintf(cp, sizeof cp, "%s/tests/data/ecdsa-p256-cert.pem", rn_srcdir());
+    snprintf(kp, sizeof kp, "%s/tests/data/ecdsa-p256-key.pem", rn_srcdir());
+    RN_REQUIRE(p, gnutls_certificate_set_x509_key_file(p.ccred, cp, kp, GNUTLS_X509_FMT_PEM));
+    RN_REQUIRE(p, memt_handshake(p.c, p.s));
+    CHECK(gnutls_certificate_get_peers(p.s, &n) == NULL);
+    CHECK(gnutls_certificate_get_ours(p.c) == NULL);
+    CHECK_INT(rn_ping(&p, "anonymous client"), 0);
+
+    gnutls_certificate_server_set_request(p.s, GNUTLS_CERT_REQUIRE);
+    CHECK_INT(rn_server_initiated(&p, &run), 0);
+    peers = gnutls_certificate_get_peers(p.s, &n);
+    CHECK(peers != NULL && n == 1);
+    CHECK(gnutls_certificate_get_ours(p.c) != NULL);
+    CHECK_INT(rn_ping(&p, "authenticated client"), 0);
+    rn_close(&p);
+}
+
 static void client_id_change_refused(void) { client_id_change(0); }
 static void client_id_change_allowed(void) { client_id_change(1); }
 
@@ -671,6 +700,7 @@ int main(void)
     RUN(ems_dropped_by_server);
     RUN(hello_request_during_handshake);
     RUN(client_refuses_unsafe);
+    RUN(client_auth_on_renegotiation);
     RUN(client_id_change_refused);
     RUN(client_id_change_allowed);
     RUN(rehandshake_on_client);
