@@ -1,6 +1,7 @@
 /* Shared by fuzz_client.c and fuzz_server.c: a session whose transport reads the fuzzer's
  * input in chunks (each chunk's length taken from the input itself, so record and message
- * boundaries get exercised) and discards what it writes; randomness is deterministic. */
+ * boundaries get exercised) and discards what it writes; randomness is deterministic. The
+ * session's settings and fixed key share are fuzz_params.h's, shared with make-seeds.c. */
 #ifndef KEEL_FUZZ_PEER_H
 #define KEEL_FUZZ_PEER_H
 
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <gnutls/gnutls.h>
 #include "crypto/crypto.h"
+#include "fuzz_params.h"
 
 typedef struct {
     gnutls_session_t s;

@@ -1,15 +1,19 @@
 /* Writes seed corpora for the fuzz targets: the transport bytes and handshake messages of
- * in-process TLS 1.3 handshakes (memory transport, a few server keys, suites, groups and an
- * HRR), recorded in each target's input format, plus key/certificate files, peer values and
- * valid signatures. Run by `make fuzz-seeds`: fuzz-make-seeds <corpus dir>, from the source
- * tree (KEEL_SRCDIR, default "."). Files it writes start with "gen-"; others are kept.
+ * in-process TLS 1.3 and TLS 1.2 handshakes (memory transport, a few server keys, suites,
+ * groups, key exchanges, HRRs and client certificates), recorded in each target's input
+ * format, plus key/certificate files, peer values and valid signatures. Run by `make
+ * fuzz-seeds`: fuzz-make-seeds <corpus dir>, from the source tree (KEEL_SRCDIR, default
+ * "."). Files it writes start with "gen-"; others are kept.
  *
- * The side a target plays gets the same random stream as in the fuzz target (fuzz_peer.h:
- * the LCG from seed 1) and the same priorities, so its ClientHello/ServerHello random and
- * legacy_session_id, which the peer echoes and checks, match what the target sends. Its
- * x25519 key share is fixed (FUZZ_X25519_PRIV) through the test hook: a target that sets the
- * same key through keel_test_hs_set_params and sends an x25519 share also decrypts the
- * recorded encrypted flight (NORMAL's first share is secp256r1, whose key is random). */
+ * The side a target plays is set up by fuzz_params.h's functions, as in the target (same
+ * priorities, credentials, certificate request and fixed x25519 share), and gets the same
+ * random stream (fuzz_peer.h: the LCG from seed 1), so what it sends, which the peer echoes,
+ * checks and hashes, is what the target sends. A TLS 1.3 handshake then replays in the target
+ * to its end when the target's shared group is x25519 and what it signs is deterministic: the
+ * fuzzed server signs with Ed25519 when the client allows it; the fuzzed client's own
+ * signature is not in any secret the server's later records depend on. TLS 1.2 key exchange
+ * keys are random, so a TLS 1.2 seed replays up to the peer's ChangeCipherSpec, except with
+ * RSA key exchange against the fuzzed server, whose handshake has no random of its own. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,17 +23,11 @@
 #include "handshake/handshake.h"
 #include "x509/x509.h"
 #include "lib/memtransport.h"
+#include "fuzz_params.h"
 
 static const char *outdir;
 static const char *srcdir;
 static unsigned n_written;
-
-/* The priorities of fuzz_client.c and fuzz_server.c. */
-#define FUZZ_CLIENT_PRIO "NORMAL"
-#define FUZZ_SERVER_PRIO "NORMAL"
-
-/* The fixed x25519 private key of the recorded side (any 32 bytes are a valid key). */
-static const uint8_t FUZZ_X25519_PRIV[32] = "keel-fuzz-x25519-private-key-01!";
 
 /* ---- output ---- */
 
@@ -142,10 +140,25 @@ enum { SIDE_CLIENT = 0, SIDE_SERVER = 1 };
 typedef struct {
     const char *name;
     int side;                   /* the side the fuzz target plays */
-    const char *client_prio;    /* NULL: "NORMAL" (FUZZ_CLIENT_PRIO for a fuzzed client) */
-    const char *server_prio;    /* NULL: "NORMAL" (FUZZ_SERVER_PRIO for a fuzzed server) */
-    const char *cert, *key;     /* the server's pair when the client is fuzzed */
+    /* The recorded (not fuzzed) side's priorities, NULL: FUZZ_CLIENT_PRIO / FUZZ_SERVER_PRIO;
+     * the fuzzed side's must be NULL (fuzz_params.h sets them). */
+    const char *client_prio;
+    const char *server_prio;
+    /* The recorded side's pair, under tests/data: the server's when the client is fuzzed,
+     * the client's (NULL: none) when the server is. */
+    const char *cert, *key;
+    unsigned flags;             /* SC_* */
 } scenario;
+
+/* The recorded server asks for the client's certificate (the fuzzed server always does). */
+#define SC_REQUEST  1u
+/* ... with certificate_authorities: it trusts tests/data/verify's root, the issuer of the
+ * fuzzed client's chain. */
+#define SC_CA_NAMES 2u
+/* The recorded client sends no key share and x25519 first in supported_groups: the fuzzed
+ * server asks for an x25519 one in a HelloRetryRequest (its own share is then the fixed one;
+ * a client's first share is always for its first group, hence the raw extensions). */
+#define SC_EMPTY_SHARES 4u
 
 typedef struct {
     unsigned type;
@@ -192,27 +205,37 @@ static int fatal(int r)
     return r < 0 && gnutls_error_is_fatal(r);
 }
 
-static gnutls_certificate_credentials_t server_cred(const scenario *sc)
+/* The recorded side's credentials: the scenario's pair, and for SC_CA_NAMES a trust list. */
+static gnutls_certificate_credentials_t recorded_cred(const scenario *sc)
 {
     gnutls_certificate_credentials_t cred;
-    char cp[512], kp[512];
-    /* The fuzzed server (fuzz_server.c) holds an ECDSA P-256 and an RSA pair. */
-    static const char *const pairs[][2] = {
-        { "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem" }, { "rsa-cert.pem", "rsa-key.pem" },
-    };
+    char path[512];
 
     need(gnutls_certificate_allocate_credentials(&cred) == 0, "credentials");
-    for (size_t i = 0; i < 2; i++) {
-        const char *c = sc->side == SIDE_SERVER ? pairs[i][0] : (i ? NULL : sc->cert);
-        const char *k = sc->side == SIDE_SERVER ? pairs[i][1] : sc->key;
-        if (c == NULL)
-            break;
-        snprintf(cp, sizeof cp, "%s/tests/data/%s", srcdir, c);
-        snprintf(kp, sizeof kp, "%s/tests/data/%s", srcdir, k);
-        need(gnutls_certificate_set_x509_key_file(cred, cp, kp, GNUTLS_X509_FMT_PEM) >= 0, cp);
+    if (sc->cert != NULL)
+        need(fuzz_add_pair(cred, sc->cert, sc->key) >= 0, sc->cert);
+    if (sc->flags & SC_CA_NAMES) {
+        snprintf(path, sizeof path, "%s/tests/data/verify/root-cert.pem", srcdir);
+        need(gnutls_certificate_set_x509_trust_file(cred, path, GNUTLS_X509_FMT_PEM) > 0, path);
     }
     return cred;
 }
+
+/* SC_EMPTY_SHARES: the recorded client's first ClientHello extensions, in the table's order
+ * (src/ext/ext.c), raw for supported_groups (x25519, secp256r1) and key_share (none). */
+static const uint8_t groups_x25519_first[] = { 0x00, 0x04, 0x00, 0x1d, 0x00, 0x17 };
+static const uint8_t no_shares[] = { 0x00, 0x00 };
+static const keel_test_ext empty_shares_exts[] = {
+    { 0, NULL, 0 },                                             /* server_name */
+    { 10, groups_x25519_first, sizeof groups_x25519_first },    /* supported_groups */
+    { 51, no_shares, sizeof no_shares },                        /* key_share */
+    { 43, NULL, 0 },                                            /* supported_versions */
+    { 13, NULL, 0 },                                            /* signature_algorithms */
+    { 45, NULL, 0 },                                            /* psk_key_exchange_modes */
+    { 11, NULL, 0 },                                            /* ec_point_formats */
+    { 23, NULL, 0 },                                            /* extended_master_secret */
+    { 0xff01, NULL, 0 },                                        /* renegotiation_info */
+};
 
 /* fuzz_peer.h's input: the peer's bytes in chunks of [length - 1][bytes], at most 256 each.
  * A record's header is a chunk of its own and its body follows in chunks: the record layer
@@ -261,7 +284,7 @@ static const uint8_t hrr_random[32] = {
 
 static void record_one(const scenario *sc)
 {
-    static struct keel_test_hs_params params;
+    static struct keel_test_hs_params recorded_params;
     gnutls_certificate_credentials_t ccred, scred;
     gnutls_session_t c, s, fuzzed;
     memt_link *l;
@@ -271,25 +294,34 @@ static void record_one(const scenario *sc)
     char name[128];
     char data[64];
 
-    need(gnutls_certificate_allocate_credentials(&ccred) == 0, "credentials");
-    scred = server_cred(sc);
     need(gnutls_init(&c, GNUTLS_CLIENT) == 0 && gnutls_init(&s, GNUTLS_SERVER) == 0, "init");
-    need(gnutls_priority_set_direct(c, sc->client_prio ? sc->client_prio :
-                                    sc->side == SIDE_CLIENT ? FUZZ_CLIENT_PRIO : "NORMAL",
-                                    NULL) == 0 &&
-         gnutls_priority_set_direct(s, sc->server_prio ? sc->server_prio :
-                                    sc->side == SIDE_SERVER ? FUZZ_SERVER_PRIO : "NORMAL",
-                                    NULL) == 0, "priorities");
-    need(gnutls_credentials_set(c, GNUTLS_CRD_CERTIFICATE, ccred) == 0 &&
-         gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, scred) == 0, "credentials_set");
-    /* As fuzz_client.c sets it. */
-    need(gnutls_server_name_set(c, GNUTLS_NAME_DNS, "fuzz.example", 12) == 0, "server name");
+    /* The fuzzed side exactly as its target sets it up (fuzz_params.h). */
+    if (sc->side == SIDE_CLIENT) {
+        need(sc->client_prio == NULL && fuzz_client_credentials(&ccred) == 0 &&
+             fuzz_client_setup(c, ccred) == 0, "fuzzed client");
+        scred = recorded_cred(sc);
+        need(gnutls_priority_set_direct(s, sc->server_prio ? sc->server_prio : FUZZ_SERVER_PRIO,
+                                        NULL) == 0 &&
+             gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, scred) == 0, "recorded server");
+        if (sc->flags & (SC_REQUEST | SC_CA_NAMES))
+            gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUEST);
+    } else {
+        need(sc->server_prio == NULL && fuzz_server_credentials(&scred) == 0 &&
+             fuzz_server_setup(s, scred) == 0, "fuzzed server");
+        ccred = recorded_cred(sc);
+        need(gnutls_priority_set_direct(c, sc->client_prio ? sc->client_prio : FUZZ_CLIENT_PRIO,
+                                        NULL) == 0 &&
+             gnutls_credentials_set(c, GNUTLS_CRD_CERTIFICATE, ccred) == 0 &&
+             gnutls_server_name_set(c, GNUTLS_NAME_DNS, "fuzz.example", 12) == 0,
+             "recorded client");
+        if (sc->flags & SC_EMPTY_SHARES) {
+            memset(&recorded_params, 0, sizeof recorded_params);
+            recorded_params.ch_exts = empty_shares_exts;
+            recorded_params.n_ch_exts = KEEL_ARRAY_SIZE(empty_shares_exts);
+            need(keel_test_hs_set_params(c, &recorded_params) == 0, "test params");
+        }
+    }
     fuzzed = sc->side == SIDE_CLIENT ? c : s;
-    memset(&params, 0, sizeof params);
-    params.kx_id = KEEL_KX_X25519;
-    memcpy(params.kx_priv, FUZZ_X25519_PRIV, 32);
-    params.kx_priv_len = 32;
-    need(keel_test_hs_set_params(fuzzed, &params) == 0, "test params");
     captured.who = fuzzed;
     captured.n = 0;
     gnutls_handshake_set_hook_function(fuzzed, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST, capture_hook);
@@ -350,10 +382,12 @@ static void record_one(const scenario *sc)
         write_seed("fuzz_record", name, seed.p, seed.len);
     }
 
-    /* fuzz_hello: [selector][body] for the hello messages the fuzzed side received. */
+    /* fuzz_hello: [selector][body] for the hello messages the fuzzed side received (of a
+     * TLS 1.3 CertificateRequest, its extensions: fuzz_hello.c reads no context). */
     for (unsigned i = 0; i < captured.n; i++) {
         const hs_msg *m = &captured.msgs[i];
         int sel = -1;
+        size_t skip = 0;
         const char *what = NULL;
         if (!m->incoming)
             continue;
@@ -371,13 +405,21 @@ static void record_one(const scenario *sc)
             break;
         case GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST: sel = 3; what = "hrr"; break;
         case GNUTLS_HANDSHAKE_ENCRYPTED_EXTENSIONS: sel = 5; what = "ee"; break;
+        case GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST:
+            if (gnutls_protocol_get_version(fuzzed) == GNUTLS_TLS1_3 && m->body.len > 0 &&
+                m->body.len > 1u + m->body.p[0]) {
+                sel = 7;
+                what = "cr";
+                skip = 1u + m->body.p[0];
+            }
+            break;
         default: break;
         }
         if (sel < 0)
             continue;
         seed.len = 0;
         buf_u8(&seed, (unsigned)sel);
-        buf_add(&seed, m->body.p, m->body.len);
+        buf_add(&seed, m->body.p + skip, m->body.len - skip);
         snprintf(name, sizeof name, "%s-%s", what, sc->name);
         write_seed("fuzz_hello", name, seed.p, seed.len);
     }
@@ -396,30 +438,82 @@ static void record_one(const scenario *sc)
     free(seed.p);
 }
 
+/* Priorities of a recorded client: NORMAL's groups with x25519 first (the fuzzed server's
+ * share is then the fixed one), TLS 1.2 only. A recorded client with a certificate has the
+ * fuzzed client's, or another of tests/data. */
+#define X25519_FIRST "NORMAL:" FUZZ_GROUPS
+#define TLS12_ONLY ":-VERS-ALL:+VERS-TLS1.2"
+#define CLIENT_PAIR FUZZ_CLIENT_CERT, FUZZ_CLIENT_KEY
+
 static const scenario scenarios[] = {
-    /* fuzz_client: a client with NORMAL priorities against several servers */
-    { "ecdsa-p256", SIDE_CLIENT, NULL, NULL, "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem" },
-    { "ecdsa-p384", SIDE_CLIENT, NULL, NULL, "ecdsa-p384-cert.pem", "ecdsa-p384-key.pem" },
-    { "rsa", SIDE_CLIENT, NULL, NULL, "rsa-cert.pem", "rsa-key.pem" },
-    { "rsa-pss", SIDE_CLIENT, NULL, NULL, "rsa-pss-cert.pem", "rsa-pss-key.pem" },
-    { "ed25519", SIDE_CLIENT, NULL, NULL, "ed25519-cert.pem", "ed25519-key.pem" },
+    /* fuzz_client against several servers: TLS 1.3 ... */
+    { "ecdsa-p256", SIDE_CLIENT, NULL, NULL, "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem", 0 },
+    { "ecdsa-p384", SIDE_CLIENT, NULL, NULL, "ecdsa-p384-cert.pem", "ecdsa-p384-key.pem", 0 },
+    { "rsa", SIDE_CLIENT, NULL, NULL, "rsa-cert.pem", "rsa-key.pem", 0 },
+    { "rsa-pss", SIDE_CLIENT, NULL, NULL, "rsa-pss-cert.pem", "rsa-pss-key.pem", 0 },
+    { "ed25519", SIDE_CLIENT, NULL, NULL, "ed25519-cert.pem", "ed25519-key.pem", 0 },
     { "aes256", SIDE_CLIENT, NULL, "NORMAL:-CIPHER-ALL:+AES-256-GCM", "ecdsa-p256-cert.pem",
-      "ecdsa-p256-key.pem" },
+      "ecdsa-p256-key.pem", 0 },
     { "chacha20", SIDE_CLIENT, NULL, "NORMAL:-CIPHER-ALL:+CHACHA20-POLY1305",
-      "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem" },
+      "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem", 0 },
     { "hrr-secp384r1", SIDE_CLIENT, NULL, "NORMAL:-GROUP-ALL:+GROUP-SECP384R1",
-      "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem" },
+      "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem", 0 },
     { "secp256r1-only", SIDE_CLIENT, NULL, "NORMAL:-GROUP-ALL:+GROUP-SECP256R1",
-      "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem" },
-    /* fuzz_server: a server with NORMAL priorities and ECDSA+RSA keys, several clients */
-    { "normal", SIDE_SERVER, NULL, NULL, NULL, NULL },
-    { "aes256", SIDE_SERVER, "NORMAL:-CIPHER-ALL:+AES-256-GCM", NULL, NULL, NULL },
-    { "chacha20", SIDE_SERVER, "NORMAL:-CIPHER-ALL:+CHACHA20-POLY1305", NULL, NULL, NULL },
-    { "x25519", SIDE_SERVER, "NORMAL:-GROUP-ALL:+GROUP-X25519", NULL, NULL, NULL },
-    { "secp256r1", SIDE_SERVER, "NORMAL:-GROUP-ALL:+GROUP-SECP256R1", NULL, NULL, NULL },
-    { "secp384r1", SIDE_SERVER, "NORMAL:-GROUP-ALL:+GROUP-SECP384R1", NULL, NULL, NULL },
-    { "rsa-only", SIDE_SERVER, "NORMAL:-SIGN-ALL:+SIGN-RSA-PSS-RSAE-SHA256", NULL, NULL, NULL },
-    { "ffdhe2048", SIDE_SERVER, "NORMAL:-GROUP-ALL:+GROUP-FFDHE2048", NULL, NULL, NULL },
+      "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem", 0 },
+    { "hrr-ffdhe2048", SIDE_CLIENT, NULL, "NORMAL:-GROUP-ALL:+GROUP-FFDHE2048",
+      "rsa-cert.pem", "rsa-key.pem", 0 },
+    { "certreq", SIDE_CLIENT, NULL, NULL, "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem",
+      SC_REQUEST },
+    { "certreq-cas", SIDE_CLIENT, NULL, NULL, "rsa-cert.pem", "rsa-key.pem", SC_CA_NAMES },
+    /* ... and TLS 1.2 only, each key exchange, some asking for the client's certificate */
+    { "tls12-ecdhe-ecdsa", SIDE_CLIENT, NULL, "NORMAL" TLS12_ONLY ":-KX-ALL:+ECDHE-ECDSA",
+      "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem", 0 },
+    { "tls12-ecdhe-rsa", SIDE_CLIENT, NULL, "NORMAL" TLS12_ONLY ":-KX-ALL:+ECDHE-RSA",
+      "rsa-cert.pem", "rsa-key.pem", 0 },
+    { "tls12-dhe-rsa", SIDE_CLIENT, NULL, "NORMAL" TLS12_ONLY ":-KX-ALL:+DHE-RSA",
+      "rsa-cert.pem", "rsa-key.pem", 0 },
+    { "tls12-rsa", SIDE_CLIENT, NULL, "NORMAL" TLS12_ONLY ":-KX-ALL:+RSA", "rsa-cert.pem",
+      "rsa-key.pem", 0 },
+    { "tls12-chacha20", SIDE_CLIENT, NULL,
+      "NORMAL" TLS12_ONLY ":-CIPHER-ALL:+CHACHA20-POLY1305", "ecdsa-p256-cert.pem",
+      "ecdsa-p256-key.pem", 0 },
+    { "tls12-certreq-ecdhe-ecdsa", SIDE_CLIENT, NULL,
+      "NORMAL" TLS12_ONLY ":-KX-ALL:+ECDHE-ECDSA", "ecdsa-p256-cert.pem", "ecdsa-p256-key.pem",
+      SC_REQUEST },
+    { "tls12-certreq-dhe-rsa", SIDE_CLIENT, NULL, "NORMAL" TLS12_ONLY ":-KX-ALL:+DHE-RSA",
+      "rsa-cert.pem", "rsa-key.pem", SC_REQUEST },
+    { "tls12-certreq-cas-rsa", SIDE_CLIENT, NULL, "NORMAL" TLS12_ONLY ":-KX-ALL:+RSA",
+      "rsa-cert.pem", "rsa-key.pem", SC_CA_NAMES },
+    /* fuzz_server (Ed25519, ECDSA and RSA pairs, asks for a certificate), several clients:
+     * TLS 1.3 ... */
+    { "normal", SIDE_SERVER, NULL, NULL, NULL, NULL, 0 },
+    { "aes256", SIDE_SERVER, X25519_FIRST ":-CIPHER-ALL:+AES-256-GCM", NULL, NULL, NULL, 0 },
+    { "chacha20", SIDE_SERVER, X25519_FIRST ":-CIPHER-ALL:+CHACHA20-POLY1305", NULL, NULL,
+      NULL, 0 },
+    { "x25519", SIDE_SERVER, "NORMAL:-GROUP-ALL:+GROUP-X25519", NULL, NULL, NULL, 0 },
+    { "secp256r1", SIDE_SERVER, "NORMAL:-GROUP-ALL:+GROUP-SECP256R1", NULL, NULL, NULL, 0 },
+    { "secp384r1", SIDE_SERVER, "NORMAL:-GROUP-ALL:+GROUP-SECP384R1", NULL, NULL, NULL, 0 },
+    { "ffdhe2048", SIDE_SERVER, "NORMAL:-GROUP-ALL:+GROUP-FFDHE2048", NULL, NULL, NULL, 0 },
+    { "rsa-only", SIDE_SERVER, X25519_FIRST ":-SIGN-ALL:+SIGN-RSA-PSS-RSAE-SHA256", NULL, NULL,
+      NULL, 0 },
+    { "ecdsa-only", SIDE_SERVER, X25519_FIRST ":-SIGN-ALL:+SIGN-ECDSA-SECP256R1-SHA256", NULL,
+      NULL, NULL, 0 },
+    { "hrr-x25519", SIDE_SERVER, "NORMAL:-GROUP-ALL:+GROUP-SECP256R1:+GROUP-X25519", NULL,
+      CLIENT_PAIR, SC_EMPTY_SHARES },
+    { "cert-ecdsa", SIDE_SERVER, NULL, NULL, CLIENT_PAIR, 0 },
+    { "cert-rsa", SIDE_SERVER, NULL, NULL, "rsa-cert.pem", "rsa-key.pem", 0 },
+    { "cert-rsa-pss", SIDE_SERVER, NULL, NULL, "rsa-pss-cert.pem", "rsa-pss-key.pem", 0 },
+    { "cert-ed25519", SIDE_SERVER, NULL, NULL, "ed25519-cert.pem", "ed25519-key.pem", 0 },
+    /* ... and TLS 1.2 only, with and without a certificate */
+    { "tls12", SIDE_SERVER, X25519_FIRST TLS12_ONLY, NULL, NULL, NULL, 0 },
+    { "tls12-cert-ecdsa", SIDE_SERVER, X25519_FIRST TLS12_ONLY, NULL, CLIENT_PAIR, 0 },
+    { "tls12-dhe-rsa-cert-rsa", SIDE_SERVER, X25519_FIRST TLS12_ONLY ":-KX-ALL:+DHE-RSA", NULL,
+      "rsa-cert.pem", "rsa-key.pem", 0 },
+    { "tls12-rsa", SIDE_SERVER, X25519_FIRST TLS12_ONLY ":-KX-ALL:+RSA", NULL, NULL, NULL, 0 },
+    { "tls12-rsa-cert-ecdsa", SIDE_SERVER, X25519_FIRST TLS12_ONLY ":-KX-ALL:+RSA", NULL,
+      CLIENT_PAIR, 0 },
+    { "tls12-rsa-cert-rsa", SIDE_SERVER, X25519_FIRST TLS12_ONLY ":-KX-ALL:+RSA", NULL,
+      "rsa-cert.pem", "rsa-key.pem", 0 },
 };
 
 /* ---- certificate and key files (fuzz_x509) ---- */
