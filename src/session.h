@@ -234,11 +234,12 @@ int keel_hs_read_ccs(gnutls_session_t s);
 
 /* ================= peer verification (src/api/verify.c; issue 8) ================= */
 
-/* Called by the handshake once the peer's Certificate (and, in TLS 1.3, its
- * CertificateVerify) has been accepted: runs gnutls_session_set_verify_cert's check and the
- * credentials' verify function. 0, or GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR (status kept
- * for gnutls_session_get_verify_cert_status), or GNUTLS_E_CERTIFICATE_ERROR when the
- * application's function refused. A peer that sent no certificate is not checked here. */
+/* Called by the handshake once the peer's Certificate (and its CertificateVerify) has been
+ * accepted, or a requesting server got an empty Certificate: runs gnutls_session_set_verify_cert's
+ * check, or else the credentials' verify function. 0, or GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR
+ * (status kept for gnutls_session_get_verify_cert_status), or GNUTLS_E_CERTIFICATE_ERROR (no
+ * certificate under gnutls_session_set_verify_cert; the application's function refused), or
+ * the function's own code below -1. */
 int keel_verify_peer_in_handshake(gnutls_session_t s);
 /* A client's pair for a CertificateRequest: from gnutls_certificate_set_retrieve_function2's
  * callback when set (given the CAs the server named and the key types of its schemes), else

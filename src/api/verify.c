@@ -167,9 +167,15 @@ int keel_verify_peer_in_handshake(gnutls_session_t s)
     unsigned status = 0;
     int ret;
 
-    if (s->n_peer_certs == 0)
+    /* A server that did not ask has no client to judge. */
+    if (s->is_server && s->vfy.request == GNUTLS_CERT_IGNORE)
         return 0;
     if (s->vfy.auto_verify) {
+        /* gnutls_session_set_verify_cert takes the place of the credentials' verify
+         * function (as in GnuTLS), and a peer without a certificate fails it, even under
+         * GNUTLS_CERT_REQUEST. */
+        if (s->n_peer_certs == 0)
+            return GNUTLS_E_CERTIFICATE_ERROR;
         ret = verify_peer(s, s->vfy.hostname, NULL, NULL, s->vfy.flags, &status);
         if (ret == GNUTLS_E_MEMORY_ERROR)
             return ret;
@@ -177,14 +183,14 @@ int keel_verify_peer_in_handshake(gnutls_session_t s)
             status = GNUTLS_CERT_INVALID;
         s->vfy.status = status;
         s->vfy.status_set = 1;
-        if (status != 0)
-            return GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR;
+        return status != 0 ? GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR : 0;
     }
     if (c != NULL && c->verify_fn != NULL) {
+        /* Called whether or not a certificate came. GnuTLS's reading of the answer: 0
+         * accepts, codes below -1 are passed on, anything else (-1 included) is a
+         * certificate error. */
         ret = c->verify_fn(s);
-        /* GnuTLS: a negative code from the application is passed on; other refusals
-         * become a certificate error. */
-        if (ret < 0)
+        if (ret < -1)
             return ret;
         if (ret != 0)
             return GNUTLS_E_CERTIFICATE_ERROR;

@@ -374,8 +374,9 @@ static int send_server_flight(gnutls_session_t s)
     return 0;
 }
 
-/* The client's Certificate: an empty one is refused only under GNUTLS_CERT_REQUIRE (as
- * GnuTLS, GNUTLS_E_NO_CERTIFICATE_FOUND); a chain is verified after its CertificateVerify. */
+/* The client's Certificate: an empty one is refused under GNUTLS_CERT_REQUIRE (as GnuTLS,
+ * GNUTLS_E_NO_CERTIFICATE_FOUND), else judged at once by the application's checks; a chain
+ * is verified after its CertificateVerify. */
 static int recv_client_certificate(gnutls_session_t s)
 {
     uint8_t type;
@@ -386,10 +387,11 @@ static int recv_client_certificate(gnutls_session_t s)
     CHECK(type == GNUTLS_HANDSHAKE_CERTIFICATE_PKT, GNUTLS_E_UNEXPECTED_HANDSHAKE_PACKET);
     TRY(keel_tls12_recv_certificate(s, msg, body, &n));
     CHECK(n > 0 || s->vfy.request != GNUTLS_CERT_REQUIRE, GNUTLS_E_NO_CERTIFICATE_FOUND);
-    if (n == 0)
-        keel_hs_drop_log(s);
     s->hs->tls12_state = KEEL_T12_S_RECV_CKE;
-    return 0;
+    if (n > 0)
+        return 0;
+    keel_hs_drop_log(s);
+    return keel_verify_peer_in_handshake(s);
 }
 
 static int recv_client_key_exchange(gnutls_session_t s)

@@ -73,7 +73,9 @@ int keel_tls13_recv_client_certificate(gnutls_session_t s)
     TRY(keel_hs_transcript_add(s, msg.p, msg.len));
     keel_hs_consume(s);
     hs->state = n > 0 ? KEEL_S_RECV_CV : KEEL_S_RECV_FIN;
-    return 0;
+    /* Without a certificate the application's checks run now (a chain: after its
+     * CertificateVerify). */
+    return n > 0 ? 0 : keel_verify_peer_in_handshake(s);
 }
 
 /* struct { SignatureScheme algorithm; opaque signature<0..2^16-1>; } CertificateVerify;

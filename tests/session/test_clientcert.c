@@ -198,7 +198,7 @@ static void test_request_without_client_cert(void)
 {
     FOR_EACH_VERSION(i) {
         setup u = { protos[i], "leaf-ecdsa", NULL, DIR "root-cert.pem", DIR "root-cert.pem",
-                    GNUTLS_CERT_REQUEST, WWW, 1, 1 };
+                    GNUTLS_CERT_REQUEST, WWW, 1, 0 };
         pair p;
         unsigned n = 7;
 
@@ -502,6 +502,61 @@ static void test_mixed_versions(void)
     }
 }
 
+/* What a requesting server's checks make of a client without a certificate, and which check
+ * runs, as GnuTLS 3.7.9 does (each row was run against libgnutls): gnutls_session_set_verify_cert
+ * fails it even under GNUTLS_CERT_REQUEST (GNUTLS_E_CERTIFICATE_ERROR) and takes the place of the
+ * credentials' verify function; the verify function runs with or without a certificate, and its
+ * answer reads 0 = accept, below -1 = that error, anything else = GNUTLS_E_CERTIFICATE_ERROR; a
+ * server that does not ask calls nothing. */
+static int server_fn_calls, server_fn_answer;
+static int server_fn(gnutls_session_t s)
+{
+    (void)s;
+    server_fn_calls++;
+    return server_fn_answer;
+}
+
+static void test_server_checks(void)
+{
+    static const struct {
+        gnutls_certificate_request_t request;
+        int client_cert, set_verify, fn, answer, want, want_calls;
+    } rows[] = {
+        { GNUTLS_CERT_REQUEST, 0, 1, 0, 0, GNUTLS_E_CERTIFICATE_ERROR, 0 },
+        { GNUTLS_CERT_REQUEST, 0, 0, 1, 0, 0, 1 },
+        { GNUTLS_CERT_REQUEST, 0, 0, 1, -1, GNUTLS_E_CERTIFICATE_ERROR, 1 },
+        { GNUTLS_CERT_REQUEST, 0, 0, 1, 1, GNUTLS_E_CERTIFICATE_ERROR, 1 },
+        { GNUTLS_CERT_REQUEST, 0, 0, 1, GNUTLS_E_INVALID_REQUEST, GNUTLS_E_INVALID_REQUEST, 1 },
+        { GNUTLS_CERT_IGNORE, 0, 0, 1, 1, 0, 0 },
+        { GNUTLS_CERT_REQUEST, 1, 1, 1, 1, 0, 0 },
+        { GNUTLS_CERT_REQUEST, 1, 0, 1, -1, GNUTLS_E_CERTIFICATE_ERROR, 1 },
+        { GNUTLS_CERT_REQUIRE, 1, 0, 1, 0, 0, 1 },
+    };
+
+    FOR_EACH_VERSION(i) {
+        for (size_t r = 0; r < KEEL_ARRAY_SIZE(rows); r++) {
+            setup u = { protos[i], "leaf-ecdsa", rows[r].client_cert ? "client" : NULL,
+                        DIR "root-cert.pem", DIR "root-cert.pem", rows[r].request, WWW, 1,
+                        rows[r].set_verify };
+            pair p;
+
+            REQUIRE(pair_init(&p, &u) == 0);
+            if (rows[r].fn)
+                gnutls_certificate_set_verify_function(p.scred, server_fn);
+            server_fn_calls = 0;
+            server_fn_answer = rows[r].answer;
+            handshake(&p);
+            if (p.sret != rows[r].want || server_fn_calls != rows[r].want_calls)
+                fprintf(stderr, "  %s, row %zu\n", protos[i], r);
+            CHECK_INT(p.sret, rows[r].want);
+            CHECK_INT(server_fn_calls, rows[r].want_calls);
+            if (rows[r].want == GNUTLS_E_CERTIFICATE_ERROR)
+                check_refused(&p, i, rows[r].want);
+            pair_free(&p);
+        }
+    }
+}
+
 /* ---- gnutls_certificate_set_retrieve_function2 ---- */
 
 static gnutls_pcert_st cb_pcerts[2];
@@ -688,6 +743,7 @@ int main(void)
     RUN(test_client_key_types);
     RUN(test_bad_client_signature);
     RUN(test_mixed_versions);
+    RUN(test_server_checks);
     gnutls_global_deinit();
     return t_done();
 }
