@@ -26,8 +26,13 @@ extern struct keel_ossl_state keel_ossl;
 EVP_MD_CTX *keel_md_borrow(keel_hash_id id);
 /* Gives the context back, re-initialised (which also overwrites the last state). */
 void keel_md_release(keel_hash_id id, EVP_MD_CTX *ctx);
-/* Frees the calling thread's caches: digest contexts and spare buffers (keel_crypto_deinit;
- * other threads free theirs at exit). */
+/* This thread's key generation context for a named group (keel_ossl.kx_tmpl[id]), ready for
+ * EVP_PKEY_keygen; NULL: no memory, or no such group. keel_keygen_drop frees it (after a
+ * failed generation, so that the next one starts afresh). */
+EVP_PKEY_CTX *keel_keygen_borrow(keel_kx_id id);
+void keel_keygen_drop(keel_kx_id id);
+/* Frees the calling thread's caches: digest and key generation contexts and spare buffers
+ * (keel_crypto_deinit; other threads free theirs at exit). */
 void keel_thread_cache_free(void);
 
 /* Name of a hash for libcrypto ("SHA256", ...), NULL for none. */

@@ -82,10 +82,11 @@ static int finish_key(keel_kx *kx, uint8_t *pub, size_t *pub_len)
     return 0;
 }
 
-/* A new key pair with the parameters (or key manager) of tmpl. */
+/* A new key pair with the parameters (or key manager) of tmpl: a named group's (tmpl NULL)
+ * from this thread's context for it, explicit DH parameters from a context of their own. */
 static int generate_from(keel_kx_id id, EVP_PKEY *tmpl, keel_kx **out, uint8_t *pub, size_t *pub_len)
 {
-    EVP_PKEY_CTX *ctx;
+    EVP_PKEY_CTX *ctx, *own = NULL;
     keel_kx *kx;
     int ret;
 
@@ -93,12 +94,21 @@ static int generate_from(keel_kx_id id, EVP_PKEY *tmpl, keel_kx **out, uint8_t *
     kx = keel_calloc(1, sizeof *kx);
     CHECK(kx != NULL, GNUTLS_E_MEMORY_ERROR);
     kx->id = id;
-    ctx = EVP_PKEY_CTX_new_from_pkey(NULL, tmpl, NULL);
-    if (ctx == NULL || EVP_PKEY_keygen_init(ctx) <= 0 || EVP_PKEY_keygen(ctx, &kx->pkey) <= 0)
+    if (tmpl == NULL) {
+        ctx = keel_keygen_borrow(id);
+    } else {
+        ctx = own = EVP_PKEY_CTX_new_from_pkey(NULL, tmpl, NULL);
+        if (ctx != NULL && EVP_PKEY_keygen_init(ctx) <= 0)
+            ctx = NULL;
+    }
+    if (ctx == NULL || EVP_PKEY_keygen(ctx, &kx->pkey) <= 0) {
         ret = GNUTLS_E_PK_GENERATION_ERROR;
-    else
+        if (ctx != NULL && own == NULL)
+            keel_keygen_drop(id);
+    } else {
         ret = finish_key(kx, pub, pub_len);
-    EVP_PKEY_CTX_free(ctx);
+    }
+    EVP_PKEY_CTX_free(own);
     if (ret < 0) {
         keel_kx_free(kx);
         return keel_ossl_fail(ret);
@@ -112,7 +122,7 @@ int keel_kx_generate(keel_kx_id id, keel_kx **out, uint8_t *pub, size_t *pub_len
     *out = NULL;
     CHECK(id > KEEL_KX_NONE && id < KEEL_KX_DH_CUSTOM && keel_ossl.kx_tmpl[id] != NULL,
           GNUTLS_E_INVALID_REQUEST);
-    return generate_from(id, keel_ossl.kx_tmpl[id], out, pub, pub_len);
+    return generate_from(id, NULL, out, pub, pub_len);
 }
 
 int keel_kx_generate_dh(const uint8_t *p, size_t p_len, const uint8_t *g, size_t g_len,

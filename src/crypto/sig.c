@@ -80,10 +80,11 @@ static int sig_start(const keel_pkey *k, const struct scheme *s, int sign, EVP_M
     *out = NULL;
     if (mctx == NULL)
         return GNUTLS_E_MEMORY_ERROR;
+    /* The digest fetched at init, not its name: by name, every call fetches it again. */
     if (sign)
-        ok = EVP_DigestSignInit_ex(mctx, &pctx, mdname, NULL, NULL, k->pkey, NULL) > 0;
+        ok = EVP_DigestSignInit(mctx, &pctx, keel_ossl_md(s->hash), NULL, k->pkey) > 0;
     else
-        ok = EVP_DigestVerifyInit_ex(mctx, &pctx, mdname, NULL, NULL, k->pkey, NULL) > 0;
+        ok = EVP_DigestVerifyInit(mctx, &pctx, keel_ossl_md(s->hash), NULL, k->pkey) > 0;
     if (ok && s->padding == PAD_PKCS1)
         ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0;
     /* RFC 8446 4.2.3: the salt is as long as the digest, MGF1 uses the same digest (a key

@@ -166,6 +166,11 @@ struct keel_hs {
     int peer_sent_ri;                   /* renegotiation_info (or the SCSV) from the peer */
     int peer_sent_point_formats;        /* ec_point_formats from the peer */
     const struct gnutls_dh_params_int *dh;  /* server: explicit DHE group, if not RFC 7919 */
+    /* The key block of the master secret (tls12_keys.c), derived once for both directions
+     * and wiped when both are installed; tls12_key_block_dirs: bit 0 set once derived, bits
+     * 1 (read) and 2 (write) once installed. */
+    uint8_t tls12_key_block[2 * KEEL_MAX_AEAD_KEY_LEN + 2 * KEEL_AEAD_NONCE_LEN];
+    unsigned tls12_key_block_dirs;
 };
 
 /* ---- transcript (transcript.c) ---- */

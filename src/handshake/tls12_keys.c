@@ -26,6 +26,9 @@ int keel_tls12_master_secret(gnutls_session_t s, const uint8_t *pm, size_t pm_le
         seed_len = 64;
         label = "master secret";
     }
+    /* A new master secret: the key block of the last one is void. */
+    keel_wipe(s->hs->tls12_key_block, sizeof s->hs->tls12_key_block);
+    s->hs->tls12_key_block_dirs = 0;
     TRY_OUT(keel_tls12_prf(s->suite->prf, pm, pm_len, label, seed, seed_len,
                            s->master_secret, MASTER_LEN));
     keel_keylog(s, "CLIENT_RANDOM", s->master_secret, MASTER_LEN);
@@ -44,25 +47,35 @@ int keel_tls12_install(gnutls_session_t s, int write)
 {
     keel_aead_id id = s->suite->aead;
     size_t key_len = keel_aead_key_len(id), iv_len = fixed_iv_len(id);
-    uint8_t block[2 * KEEL_MAX_AEAD_KEY_LEN + 2 * 12], seed[64];
+    uint8_t *block = s->hs->tls12_key_block, seed[64];
     /* Our writes and the client's are the same keys exactly when we are the client. */
     int client_keys = write ? !s->is_server : s->is_server;
+    unsigned dir = write ? 4u : 2u;
     const uint8_t *key, *iv;
-    int ret;
+    int ret = 0;
 
-    CHECK(key_len != 0, GNUTLS_E_INTERNAL_ERROR);
+    CHECK(key_len != 0 && 2 * key_len + 2 * iv_len <= sizeof s->hs->tls12_key_block,
+          GNUTLS_E_INTERNAL_ERROR);
     /* RFC 5246 6.3: key_block = PRF(master_secret, "key expansion",
      * server_random + client_random); client_write_key, server_write_key, client_write_IV,
-     * server_write_IV (AEAD suites have no MAC keys). */
-    memcpy(seed, s->server_random, 32);
-    memcpy(seed + 32, s->client_random, 32);
-    TRY_OUT(keel_tls12_prf(s->suite->prf, s->master_secret, MASTER_LEN, "key expansion",
-                           seed, sizeof seed, block, 2 * key_len + 2 * iv_len));
+     * server_write_IV (AEAD suites have no MAC keys). Derived once for both directions: the
+     * second installation (at the other ChangeCipherSpec) takes its half from here. */
+    if (!(s->hs->tls12_key_block_dirs & 1u)) {
+        memcpy(seed, s->server_random, 32);
+        memcpy(seed + 32, s->client_random, 32);
+        TRY_OUT(keel_tls12_prf(s->suite->prf, s->master_secret, MASTER_LEN, "key expansion",
+                               seed, sizeof seed, block, 2 * key_len + 2 * iv_len));
+        s->hs->tls12_key_block_dirs = 1u;
+    }
     key = block + (client_keys ? 0 : key_len);
     iv = block + 2 * key_len + (client_keys ? 0 : iv_len);
     TRY_OUT(keel_rec_set_keys(s, write, GNUTLS_TLS1_2, id, key, iv, iv_len));
+    s->hs->tls12_key_block_dirs |= dir;
 out:
-    keel_wipe(block, sizeof block);
+    if (ret < 0 || (s->hs->tls12_key_block_dirs & 6u) == 6u) {
+        keel_wipe(block, sizeof s->hs->tls12_key_block);
+        s->hs->tls12_key_block_dirs = 0;
+    }
     return ret;
 }
 
