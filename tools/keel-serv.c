@@ -27,7 +27,7 @@ struct options {
   const char *port, *listen_addr, *priority, *cafile, *logfile, *dhparams;
   const char *certfiles[MAX_KEY_PAIRS], *keyfiles[MAX_KEY_PAIRS];
   int ncert, nkey;
-  int echo, require_cert, verbose, quiet, debug, trace;
+  int echo, require_cert, verify_client_cert, verbose, quiet, debug, trace;
 };
 
 enum client_state {
@@ -56,6 +56,8 @@ struct client {
   char req[HTTP_MAX_REQUEST];
   size_t req_len;
   char peer[64];
+  int cert_checked;          /* --verify-client-cert: verify_sent_cert ran, cert_status is */
+  unsigned cert_status;      /* its result */
 };
 
 static struct options opt;
@@ -69,7 +71,7 @@ static unsigned next_id = 1;
 
 enum {
   OPT_PRIORITY = 256, OPT_CAFILE, OPT_CERTFILE, OPT_KEYFILE, OPT_ECHO, OPT_HTTP, OPT_LOGFILE,
-  OPT_TRACE, OPT_LISTEN, OPT_DHPARAMS
+  OPT_TRACE, OPT_LISTEN, OPT_DHPARAMS, OPT_VERIFY_CLIENT_CERT
 };
 
 static const struct option long_options[] = {
@@ -84,6 +86,7 @@ static const struct option long_options[] = {
   { "dhparams", required_argument, NULL, OPT_DHPARAMS },
   { "require-client-cert", no_argument, NULL, 'r' },
   { "disable-client-cert", no_argument, NULL, 'a' },
+  { "verify-client-cert", no_argument, NULL, OPT_VERIFY_CLIENT_CERT },
   { "verbose", no_argument, NULL, 'V' },
   { "quiet", no_argument, NULL, 'q' },
   { "debug", required_argument, NULL, 'd' },
@@ -111,6 +114,8 @@ static void usage(FILE *f)
     "      --dhparams=FILE          DH parameters (PKCS#3 PEM; default RFC 7919 ffdhe2048)\n"
     "  -r, --require-client-cert    require a client certificate\n"
     "  -a, --disable-client-cert    do not ask for a client certificate (the default)\n"
+    "      --verify-client-cert     ask for a client certificate and verify one that is sent\n"
+    "                               (needs --x509cafile); a client without one is served\n"
     "  -V, --verbose                print more about each session\n"
     "  -q, --quiet                  print less\n"
     "  -d, --debug=N                library debug log at level N on stderr\n"
@@ -155,7 +160,8 @@ static int parse_options(int argc, char **argv)
       opt.keyfiles[opt.nkey++] = optarg;
       break;
     case 'r': opt.require_cert = 1; break;
-    case 'a': opt.require_cert = 0; break;
+    case 'a': opt.require_cert = 0; opt.verify_client_cert = 0; break;
+    case OPT_VERIFY_CLIENT_CERT: opt.verify_client_cert = 1; break;
     case 'V': opt.verbose = 1; break;
     case 'q': opt.quiet = 1; break;
     case 'd':
@@ -180,6 +186,10 @@ static int parse_options(int argc, char **argv)
   if (opt.ncert != opt.nkey) {
     tool_error("each --x509certfile needs its --x509keyfile (%d certificates, %d keys)",
                opt.ncert, opt.nkey);
+    return -1;
+  }
+  if (opt.verify_client_cert && opt.cafile == NULL) {
+    tool_error("--verify-client-cert needs --x509cafile");
     return -1;
   }
   if (tool_parse_number(opt.port, 0, 65535) < 0) {
@@ -420,6 +430,46 @@ static int receive(struct client *c)
   }
 }
 
+/* --verify-client-cert, in the handshake: a certificate that is sent must be trusted, a
+ * client without one is served. gnutls_session_set_verify_cert() cannot say that: GnuTLS
+ * fails a handshake in which there is no certificate to verify. */
+static int verify_sent_cert(gnutls_session_t s)
+{
+  struct client *c = gnutls_session_get_ptr(s);
+  unsigned n = 0;
+
+  if (gnutls_certificate_get_peers(s, &n) == NULL || n == 0)
+    return 0;
+  if (gnutls_certificate_verify_peers2(s, &c->cert_status) < 0)
+    c->cert_status = GNUTLS_CERT_INVALID;
+  c->cert_checked = 1;
+  return c->cert_status != 0;
+}
+
+/* When a client certificate was asked for: whether one came and how it verified (the
+ * lines gnutls-serv prints), so that a test can tell "sent and trusted" from "not sent". */
+static void report_client_cert(struct client *c)
+{
+  unsigned n = 0, status;
+  gnutls_datum_t text;
+
+  if (gnutls_certificate_get_peers(c->s, &n) == NULL || n == 0) {
+    say(c, "- The client sent no certificate.");
+    return;
+  }
+  say(c, "- Got a certificate list of %u certificates.", n);
+  if (c->cert_checked)
+    status = c->cert_status;
+  else if (opt.require_cert && opt.cafile != NULL)
+    status = gnutls_session_get_verify_cert_status(c->s);
+  else
+    return;
+  if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &text, 0) == 0) {
+    say(c, "- Status: %s", (const char *)text.data);
+    gnutls_free(text.data);
+  }
+}
+
 static void handshake_done(struct client *c)
 {
   c->handshakes++;
@@ -431,6 +481,8 @@ static void handshake_done(struct client *c)
     char prefix[24];
     snprintf(prefix, sizeof prefix, "[#%u] ", c->id);
     tool_print_session_info(tool_info, prefix, c->s, opt.verbose);
+    if (opt.require_cert || opt.verify_client_cert)
+      report_client_cert(c);
   }
   if (c->answer_pending) {
     c->answer_pending = 0;
@@ -587,6 +639,8 @@ static void accept_clients(int lfd)
       gnutls_certificate_server_set_request(c->s, GNUTLS_CERT_REQUIRE);
       if (opt.cafile != NULL)
         gnutls_session_set_verify_cert(c->s, NULL, 0);
+    } else if (opt.verify_client_cert) {
+      gnutls_certificate_server_set_request(c->s, GNUTLS_CERT_REQUEST);
     }
     gnutls_transport_set_int(c->s, fd);
     /* The tag prefixes this client's trace and alert lines. */
@@ -621,6 +675,8 @@ static int load_credentials(void)
   }
   if (opt.cafile != NULL && tool_load_trust_file(cert_cred, opt.cafile) < 0)
     return -1;
+  if (opt.verify_client_cert && !opt.require_cert)
+    gnutls_certificate_set_verify_function(cert_cred, verify_sent_cert);
   /* DHE and anonymous DH with clients that do not offer RFC 7919 groups. */
   if (tool_load_dh_params(&dh_params, opt.dhparams) < 0)
     return -1;
