@@ -149,7 +149,7 @@ refused_case "tools keel-cli refuses the untrusted demo identity" -- localhost -
 refused_case "tools keel-cli refuses a certificate for another name" $SRV -- \
   127.0.0.1 --x509cafile "$CA" --verify-hostname www.example.com
 
-# Without client certificate support the server never asks: this one passes either way.
+# keel-cli answers keel-serv -r's request with its certificate (tests/tools/clientcert.sh has the rest).
 if keel_serv_up "tools keel-serv -r with a client certificate from keel-cli" $SRV -r --x509cafile "$CA" &&
    client_up '^- Simple Client Mode' "$CLI" -p "$PORT" 127.0.0.1 --insecure \
      --x509certfile "$CERTS/ecdsa-p256-cert.pem" --x509keyfile "$CERTS/ecdsa-p256-key.pem"; then
