@@ -74,6 +74,11 @@ static inline size_t memq_read(memq *q, void *p, size_t n)
     return n;
 }
 
+/* Every client verifies the server certificate: its chain up to this CA (in --datadir) and
+ * the host name, which the test certificates carry as DNS:localhost. */
+#define BENCH_CA_FILE "ca-cert.pem"
+#define BENCH_VERIFY_HOST "localhost"
+
 /* Large enough for a whole handshake flight and for several 16 KiB records. */
 #define BENCH_QUEUE_CAP (128 * 1024)
 /* The memory row holds many idle pairs; their queues only ever carry handshakes. */

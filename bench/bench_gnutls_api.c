@@ -35,9 +35,30 @@ static const char prio12_ecdsa[] = PRIO_BASE ":-KX-ALL:+ECDHE-ECDSA:-MAC-ALL:+AE
                                    ":+AES-128-GCM:+GROUP-X25519:+GROUP-SECP256R1"
                                    ":+SIGN-ECDSA-SHA256";
 
+/* Why the client rejected the server certificate, kept by drive_handshake for errname. */
+static char verify_failure[512];
+
+static void note_verify_failure(gnutls_session_t client)
+{
+    gnutls_datum_t text = { NULL, 0 };
+    unsigned status = gnutls_session_get_verify_cert_status(client);
+    if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &text, 0) < 0)
+        snprintf(verify_failure, sizeof verify_failure, "status 0x%x", status);
+    else
+        snprintf(verify_failure, sizeof verify_failure, "%s", (const char *)text.data);
+    gnutls_free(text.data);
+}
+
 static const char *errname(int err)
 {
-    return err == BENCH_E_STALLED ? "stalled (no progress on either side)" : gnutls_strerror(err);
+    static char buf[1024];
+    if (err == BENCH_E_STALLED)
+        return "stalled (no progress on either side)";
+    if (err != GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR || !verify_failure[0])
+        return gnutls_strerror(err);
+    snprintf(buf, sizeof buf, "%s (%s)", gnutls_strerror(err), verify_failure);
+    verify_failure[0] = '\0';
+    return buf;
 }
 
 /* ---- transport ---- */
@@ -108,6 +129,9 @@ static int session_open(endpoint *e, unsigned flags, const config *cf, void *cre
         e->s = NULL;
         return ret;
     }
+    /* the handshake fails with GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR if either check does */
+    if (flags & GNUTLS_CLIENT)
+        gnutls_session_set_verify_cert(e->s, BENCH_VERIFY_HOST, 0);
     gnutls_transport_set_ptr(e->s, e);
     gnutls_transport_set_push_function(e->s, ep_push);
     gnutls_transport_set_pull_function(e->s, ep_pull);
@@ -144,6 +168,8 @@ static int drive_handshake(gnutls_session_t c, gnutls_session_t s)
     for (int i = 0; i < 100; i++) {
         if (cr != 0) {
             cr = gnutls_handshake(c);
+            if (cr == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR)
+                note_verify_failure(c);
             if (cr < 0 && gnutls_error_is_fatal(cr))
                 return cr;
         }
@@ -217,6 +243,12 @@ static int config_init(config *cf, const bench_opts *o, const char *prio, const 
     if ((ret = gnutls_certificate_set_x509_key_file(cf->scred, bench_path(o, cert),
                                                     bench_path(o, key), GNUTLS_X509_FMT_PEM)) < 0)
         return ret;
+    /* returns the number of CA certificates loaded; with none, every handshake would fail
+     * later and less clearly */
+    *what = "gnutls_certificate_set_x509_trust_file";
+    if ((ret = gnutls_certificate_set_x509_trust_file(cf->ccred, bench_path(o, BENCH_CA_FILE),
+                                                      GNUTLS_X509_FMT_PEM)) <= 0)
+        return ret < 0 ? ret : GNUTLS_E_NO_CERTIFICATE_FOUND;
     *what = "gnutls_priority_init";
     return gnutls_priority_init(&cf->prio, prio, NULL);
 }
@@ -286,6 +318,8 @@ static BENCH_OP int op_renegotiate(void *arg)
     for (int i = 0; i < 100; i++) {
         if (cr != 0) {
             cr = gnutls_handshake(c);
+            if (cr == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR)
+                note_verify_failure(c);
             if (cr < 0 && gnutls_error_is_fatal(cr))
                 return cr;
         }

@@ -34,6 +34,7 @@ per_op() {
 
 printf '%-32s %14s %14s %14s %14s\n' "instructions per operation" keel gnutls openssl ceiling
 for spec in "tls13_ecdsa_hs:2:12:TLS 1.3 ECDSA handshake" "tls13_rsa_hs:2:7:TLS 1.3 RSA-PSS handshake" \
+            "tls12_ecdsa_hs:2:12:TLS 1.2 ECDHE-ECDSA handshake" \
             "bulk_aes128gcm:20:220:16 KiB record AES-128-GCM" "bulk_chacha20:20:220:16 KiB record ChaCha20" \
             "small_records:200:2200:64-byte record"; do
   row=${spec%%:*}; rest=${spec#*:}; n1=${rest%%:*}; rest=${rest#*:}; n2=${rest%%:*}; label=${rest#*:}
@@ -43,19 +44,29 @@ for spec in "tls13_ecdsa_hs:2:12:TLS 1.3 ECDSA handshake" "tls13_rsa_hs:2:7:TLS 
   c=$(per_op ceiling "$d/bench_ceiling" "$row" "$n1" "$n2")
   printf '%-32s %14s %14s %14s %14s\n' "$label" "$k" "$g" "$o" "$c"
 done
-# Key updates come in batches with handshakes between them: count only inside op_key_update.
-ku() { # lib prog
-  f="$out/$1.tls13_keyupdate.out"
-  if ! valgrind --tool=callgrind --toggle-collect=op_key_update --callgrind-out-file="$f" \
-      "$2" --row tls13_keyupdate --iters 80 >"$out/$1.tls13_keyupdate.log" 2>&1; then
+# Rows whose operations sit between untimed set-up (key updates come in batches with
+# handshakes between them; renegotiations need an established connection): count only inside
+# the operation's function.
+toggled() { # lib prog row function n
+  f="$out/$1.$3.out"
+  if ! valgrind --tool=callgrind --toggle-collect="$4" --callgrind-out-file="$f" \
+      "$2" --row "$3" --iters "$5" >"$out/$1.$3.log" 2>&1; then
     echo failed; return
   fi
-  if grep -q 'status=' "$out/$1.tls13_keyupdate.log"; then
-    sed -n -E 's/.*status=([a-z]+).*/\1/p' "$out/$1.tls13_keyupdate.log" | head -n 1; return
+  if grep -q 'status=' "$out/$1.$3.log"; then
+    sed -n -E 's/.*status=([a-z]+).*/\1/p' "$out/$1.$3.log" | head -n 1; return
   fi
-  t=$(total_ir "$f"); [ -n "$t" ] && echo $((t / 80)) || echo no-data
+  t=$(total_ir "$f"); [ -n "$t" ] && echo $((t / $5)) || echo no-data
 }
-printf '%-32s %14s %14s %14s %14s\n' "TLS 1.3 key update + 1-byte rec" "$(ku keel "$d/bench_keel")" \
-  "$(ku gnutls "$d/bench_gnutls")" "$(ku openssl "$d/bench_openssl")" "$(ku ceiling "$d/bench_ceiling")"
+# The renegotiation ceiling is the TLS 1.2 handshake's (bench_ceiling has no such row).
+printf '%-32s %14s %14s %14s %14s\n' "TLS 1.2 renegotiation" \
+  "$(toggled keel "$d/bench_keel" tls12_reneg op_renegotiate 20)" \
+  "$(toggled gnutls "$d/bench_gnutls" tls12_reneg op_renegotiate 20)" \
+  "$(toggled openssl "$d/bench_openssl" tls12_reneg op_renegotiate 20)" "(as above)"
+printf '%-32s %14s %14s %14s %14s\n' "TLS 1.3 key update + 1-byte rec" \
+  "$(toggled keel "$d/bench_keel" tls13_keyupdate op_key_update 80)" \
+  "$(toggled gnutls "$d/bench_gnutls" tls13_keyupdate op_key_update 80)" \
+  "$(toggled openssl "$d/bench_openssl" tls13_keyupdate op_key_update 80)" \
+  "$(toggled ceiling "$d/bench_ceiling" tls13_keyupdate op_key_update 80)"
 echo "(ceiling: libcrypto alone; handshake ceiling with the server certificate cached)"
 echo "profiles: callgrind_annotate $out/keel.tls13_ecdsa_hs.12.out | head -40"
