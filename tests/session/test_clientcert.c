@@ -557,6 +557,115 @@ static void test_server_checks(void)
     }
 }
 
+/* ---- malformed TLS 1.2 certificate messages ---- */
+
+typedef void (*tamper_fn)(uint8_t *body, size_t len);
+
+/* Moves what `from` wrote to its peer, giving fn the body of every handshake message of
+ * `type` in the plaintext records (TLS 1.2 before ChangeCipherSpec; a message is in one
+ * record, as Keel writes these). */
+static void pass_flight(pair *p, int from, uint8_t type, tamper_fn fn)
+{
+    static uint8_t buf[1 << 17];
+    size_t n = memt_take(p->l, from, buf, sizeof buf), off = 0;
+
+    while (fn != NULL && off + 5 <= n && buf[off] != 20 /* ChangeCipherSpec */) {
+        size_t rlen = (size_t)buf[off + 3] << 8 | buf[off + 4], m = off + 5;
+        if (buf[off] == 22)
+            while (m + 4 <= off + 5 + rlen && m + 4 <= n) {
+                size_t mlen = (size_t)buf[m + 1] << 16 | (size_t)buf[m + 2] << 8 | buf[m + 3];
+                if (buf[m] == type && m + 4 + mlen <= n)
+                    fn(buf + m + 4, mlen);
+                m += 4 + mlen;
+            }
+        off += 5 + rlen;
+    }
+    memt_inject(p->l, !from, buf, n);
+}
+
+static int transient(int r)
+{
+    return r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED;
+}
+
+/* The handshake of memt_handshake2, with `from`'s messages of `type` passed through fn. */
+static void handshake_tampered(pair *p, int from, uint8_t type, tamper_fn fn)
+{
+    p->cret = p->sret = GNUTLS_E_AGAIN;
+    for (int i = 0; i < 100 && (transient(p->cret) || transient(p->sret)); i++) {
+        if (transient(p->cret))
+            p->cret = gnutls_handshake(p->c);
+        pass_flight(p, MEMT_CLIENT, type, from == MEMT_CLIENT ? fn : NULL);
+        if (transient(p->sret))
+            p->sret = gnutls_handshake(p->s);
+        pass_flight(p, MEMT_SERVER, type, from == MEMT_SERVER ? fn : NULL);
+    }
+}
+
+/* CertificateRequest: types<1..2^8-1> | schemes<2..2^16-2> | authorities<0..2^16-1> */
+static void cr_no_types(uint8_t *b, size_t n) { if (n > 0) b[0] = 0; }
+static void cr_odd_schemes(uint8_t *b, size_t n) { if (n > (size_t)b[0] + 2) b[b[0] + 2] ^= 1; }
+static void cr_dss_only(uint8_t *b, size_t n)
+{
+    for (size_t i = 1; i <= b[0] && i < n; i++)
+        b[i] = 2;                       /* dss_sign: a type Keel has no key for */
+}
+/* CertificateVerify: scheme(2) | signature<0..2^16-1> */
+static void cv_pss_scheme(uint8_t *b, size_t n) { if (n >= 2) { b[0] = 0x08; b[1] = 0x04; } }
+static void cv_unknown_scheme(uint8_t *b, size_t n) { if (n >= 2) { b[0] = 0xfe; b[1] = 0xfe; } }
+/* Certificate: list<0..2^24-1> of cert<1..2^24-1>: the first certificate's DER tag. */
+static void ct_bad_der(uint8_t *b, size_t n) { if (n > 6) b[6] ^= 0x01; }
+
+static void test_tls12_malformed(void)
+{
+    static const struct {
+        const char *what;
+        int from;
+        uint8_t type;
+        tamper_fn fn;
+        int want_c, want_s;     /* the side that detects it; the other gets the alert */
+    } cases[] = {
+        { "request without types", MEMT_SERVER, GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST,
+          cr_no_types, GNUTLS_E_UNEXPECTED_PACKET_LENGTH, 0 },
+        { "request with an odd scheme list", MEMT_SERVER, GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST,
+          cr_odd_schemes, GNUTLS_E_UNEXPECTED_PACKET_LENGTH, 0 },
+        { "request for dss_sign only", MEMT_SERVER, GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST,
+          cr_dss_only, 0, GNUTLS_E_NO_CERTIFICATE_FOUND },
+        { "verify with a scheme the key cannot make", MEMT_CLIENT,
+          GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY, cv_pss_scheme, 0,
+          GNUTLS_E_UNSUPPORTED_SIGNATURE_ALGORITHM },
+        { "verify with an unknown scheme", MEMT_CLIENT, GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY,
+          cv_unknown_scheme, 0, GNUTLS_E_UNSUPPORTED_SIGNATURE_ALGORITHM },
+        { "certificate with broken DER", MEMT_CLIENT, GNUTLS_HANDSHAKE_CERTIFICATE_PKT,
+          ct_bad_der, 0, GNUTLS_E_ASN1_TAG_ERROR },
+    };
+
+    for (size_t k = 0; k < KEEL_ARRAY_SIZE(cases); k++) {
+        setup u = { protos[1], "leaf-ecdsa", "client", DIR "root-cert.pem", DIR "root-cert.pem",
+                    GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+        pair p;
+        int want, got, level;
+
+        REQUIRE(pair_init(&p, &u) == 0);
+        handshake_tampered(&p, cases[k].from, cases[k].type, cases[k].fn);
+        if (cases[k].want_c != 0) {
+            want = cases[k].want_c;
+            got = p.cret;
+            CHECK_INT(p.sret, GNUTLS_E_FATAL_ALERT_RECEIVED);
+            CHECK_INT(gnutls_alert_get(p.s), gnutls_error_to_alert(want, &level));
+        } else {
+            want = cases[k].want_s;
+            got = p.sret;
+            CHECK_INT(p.cret, GNUTLS_E_FATAL_ALERT_RECEIVED);
+            CHECK_INT(gnutls_alert_get(p.c), gnutls_error_to_alert(want, &level));
+        }
+        if (got != want)
+            fprintf(stderr, "  %s\n", cases[k].what);
+        CHECK_INT(got, want);
+        pair_free(&p);
+    }
+}
+
 /* ---- gnutls_certificate_set_retrieve_function2 ---- */
 
 static gnutls_pcert_st cb_pcerts[2];
@@ -744,6 +853,7 @@ int main(void)
     RUN(test_bad_client_signature);
     RUN(test_mixed_versions);
     RUN(test_server_checks);
+    RUN(test_tls12_malformed);
     gnutls_global_deinit();
     return t_done();
 }
