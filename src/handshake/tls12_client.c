@@ -151,6 +151,8 @@ static int send_client_flight(gnutls_session_t s)
 
     if (hs->cert_requested)
         TRY(keel_tls12_send_certificate(s, hs->pair));
+    if (hs->pair == NULL)
+        keel_hs_drop_log(s);            /* no CertificateVerify to sign */
     TRY(keel_tls12_send_client_kx(s));
     if (hs->cert_requested && hs->pair != NULL)
         TRY(keel_tls12_send_certificate_verify(s));
