@@ -261,9 +261,6 @@ int keel_server_choose_pair(gnutls_session_t s, const uint16_t *peer_sigschemes,
  * (certificate_authorities of TLS 1.2, or the body of TLS 1.3's extension when len > 0). */
 size_t keel_ca_names_len(gnutls_session_t s);
 void keel_write_ca_names(gnutls_session_t s, keel_builder *b);
-/* Whether a client could answer a CertificateRequest with a certificate (its credentials
- * hold a pair or a retrieve function). */
-int keel_client_may_have_cert(gnutls_session_t s);
 /* Replaces the peer's chain (s->peer_certs) with the n certificates of a Certificate
  * message's certificate_list (n may be 0: the chain is dropped). tls13: each entry carries
  * extensions (RFC 8446 4.4.2), which the caller has already checked. The leaf's public key

@@ -361,13 +361,6 @@ int keel_server_choose_pair(gnutls_session_t s, const uint16_t *peer_sigschemes,
     return 0;
 }
 
-int keel_client_may_have_cert(gnutls_session_t s)
-{
-    gnutls_certificate_credentials_t c = s->cert_cred;
-
-    return c != NULL && (c->n_pairs > 0 || c->retrieve_fn2 != NULL);
-}
-
 static void free_peer_chain(gnutls_session_t s)
 {
     for (unsigned i = 0; i < s->n_peer_certs; i++)

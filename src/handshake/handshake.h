@@ -147,6 +147,7 @@ struct keel_hs {
     /* TLS 1.2 server with gnutls_certificate_set_retrieve_function2: the callback's answer,
      * asked once per handshake and then tried against each candidate suite. */
     int retrieve_asked;
+    int retrieve_error;                 /* its error (GNUTLS_E_USER_ERROR, ...), or 0 */
     const struct keel_cert_pair *retrieved_pair;
     uint16_t retrieved_scheme;
 
@@ -184,6 +185,7 @@ int keel_transcript_restart_hrr(gnutls_session_t s, keel_hash_id id);
  * CertificateVerify (driver.c; KEEL_TEST_CORRUPT_CV flips a bit of the signature). */
 int keel_hs_send_certificate_verify(gnutls_session_t s, const uint8_t *content, size_t len,
                                     unsigned flags);
+#define KEEL_MAX_HS_LOG (4u * KEEL_MAX_HS_MSG)
 /* The message log (keep_log): keel_hs_keep_log before the first message of a handshake that
  * may need it; keel_hs_log the messages so far; keel_hs_drop_log once it cannot be needed. */
 int keel_hs_keep_log(gnutls_session_t s);

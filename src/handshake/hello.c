@@ -167,8 +167,11 @@ int keel_send_client_hello(gnutls_session_t s)
     CHECK(p->n_versions > 0 && p->n_suites > 0, GNUTLS_E_NO_PRIORITIES_WERE_SET);
     if (first) {
         TRY(client_hello_first_values(s));
-        /* A TLS 1.2 CertificateVerify would sign the messages from this one on. */
-        if (keel_priority_has_version(p, GNUTLS_TLS1_2) && keel_client_may_have_cert(s))
+        /* A TLS 1.2 CertificateVerify would sign the messages from this one on. Whether
+         * there will be one is known only at the CertificateRequest (the application may
+         * add a certificate from a hook until then), so every TLS 1.2 offer keeps them;
+         * TLS 1.3, a ServerHelloDone without a request, or no certificate to send ends it. */
+        if (keel_priority_has_version(p, GNUTLS_TLS1_2))
             TRY(keel_hs_keep_log(s));
         /* One share, for the first group in priority order; a HelloRetryRequest handles a
          * server that wants another. */

@@ -175,8 +175,12 @@ int keel_tls12_recv_certificate_request(gnutls_session_t s, keel_cur body)
                   GNUTLS_E_UNEXPECTED_PACKET_LENGTH);
     }
     hs->cert_requested = 1;
-    return keel_client_choose_pair(s, cur_empty(&cas) ? NULL : cas.p, cur_left(&cas), usable,
-                                   n, GNUTLS_TLS1_2, &hs->pair, &hs->sign_scheme);
+    TRY(keel_client_choose_pair(s, cur_empty(&cas) ? NULL : cas.p, cur_left(&cas), usable, n,
+                                GNUTLS_TLS1_2, &hs->pair, &hs->sign_scheme));
+    /* Without the messages to sign (not kept: never with a TLS 1.2 offer), send none. */
+    if (!hs->keep_log)
+        hs->pair = NULL;
+    return 0;
 }
 
 /* After ClientKeyExchange, with a certificate sent: the signature over the messages so far. */

@@ -74,8 +74,10 @@ static const struct keel_cert_pair *choose_pair(gnutls_session_t s, gnutls_kx_al
         struct keel_hs *hs = s->hs;
         if (!hs->retrieve_asked) {
             hs->retrieve_asked = 1;
-            if (keel_server_choose_pair(s, sigs, n, GNUTLS_TLS1_2, &hs->retrieved_pair,
-                                        &hs->retrieved_scheme) < 0)
+            hs->retrieve_error = keel_server_choose_pair(s, sigs, n, GNUTLS_TLS1_2,
+                                                         &hs->retrieved_pair,
+                                                         &hs->retrieved_scheme);
+            if (hs->retrieve_error < 0)
                 hs->retrieved_pair = NULL;
         }
         if (hs->retrieved_pair == NULL || !pair_fits_kx(hs->retrieved_pair, kx))
@@ -314,6 +316,8 @@ static int recv_client_hello(gnutls_session_t s)
         memcpy(s->server_random + 24, downgrade_tls12, sizeof downgrade_tls12);
 
     suite = choose_suite(s, h.suites);
+    /* A failing retrieve function ends the handshake with its error (as in TLS 1.3). */
+    CHECK(suite != NULL || hs->retrieve_error >= 0, hs->retrieve_error);
     CHECK(suite != NULL, GNUTLS_E_NO_CIPHER_SUITES);
     s->version = GNUTLS_TLS1_2;
     s->suite = suite;
@@ -327,8 +331,10 @@ static int recv_client_hello(gnutls_session_t s)
     TRY(keel_random(s->session_id, 32));
 
     if (hs->transcript == NULL) {
-        /* A CertificateVerify from the client would sign the messages from this one on. */
-        if (want_client_cert(s))
+        /* A CertificateVerify from the client would sign the messages from this one on.
+         * Whether to ask is decided when the flight is sent (a hook on the ClientHello may
+         * still call gnutls_certificate_server_set_request), so keep them until then. */
+        if (keel_tls12_kx_has_cert(suite->kx))
             TRY(keel_hs_keep_log(s));
         TRY(keel_transcript_start(s, suite->prf));
     }
@@ -364,7 +370,7 @@ static int send_server_flight(gnutls_session_t s)
         TRY(keel_tls12_send_certificate(s, s->hs->pair));
     if (keel_tls12_kx_has_ske(kx))
         TRY(keel_tls12_send_server_kx(s));
-    if (want_client_cert(s))
+    if (want_client_cert(s) && s->hs->keep_log)
         TRY(keel_tls12_send_certificate_request(s));
     else
         keel_hs_drop_log(s);

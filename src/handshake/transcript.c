@@ -65,6 +65,8 @@ int keel_hs_keep_log(gnutls_session_t s)
 
     CHECK(hs->transcript == NULL && hs->tbuf.len == 0, GNUTLS_E_INTERNAL_ERROR);
     hs->keep_log = 1;
+    /* Room for both Certificate messages at their largest, and the rest of the flights. */
+    hs->tbuf.max = KEEL_MAX_HS_LOG;
     return 0;
 }
 

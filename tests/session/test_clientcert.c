@@ -557,6 +557,62 @@ static void test_server_checks(void)
     }
 }
 
+/* Settings changed from hooks after the ClientHello count (GnuTLS's post-client-hello
+ * pattern): the server's request, set while its ClientHello hook runs; the client's
+ * certificate, added when the CertificateRequest arrives. */
+static pair *hook_pair;
+static int request_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
+                        const gnutls_datum_t *msg)
+{
+    (void)htype;
+    (void)when;
+    (void)incoming;
+    (void)msg;
+    gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+    return 0;
+}
+
+static int add_cert_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
+                         const gnutls_datum_t *msg)
+{
+    (void)s;
+    (void)htype;
+    (void)when;
+    (void)incoming;
+    (void)msg;
+    return add_pair(hook_pair->ccred, "client") < 0 ? -1 : 0;
+}
+
+static void test_settings_from_hooks(void)
+{
+    FOR_EACH_VERSION(i) {
+        for (int which = 0; which < 2; which++) {
+            setup u = { protos[i], "leaf-ecdsa", which == 0 ? "client" : NULL,
+                        DIR "root-cert.pem", DIR "root-cert.pem",
+                        which == 0 ? GNUTLS_CERT_IGNORE : GNUTLS_CERT_REQUIRE, WWW, 1, 1 };
+            pair p;
+            unsigned n = 0;
+
+            REQUIRE(pair_init(&p, &u) == 0);
+            hook_pair = &p;
+            if (which == 0)
+                gnutls_handshake_set_hook_function(p.s, GNUTLS_HANDSHAKE_CLIENT_HELLO,
+                                                   GNUTLS_HOOK_POST, request_hook);
+            else
+                gnutls_handshake_set_hook_function(p.c, GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST,
+                                                   GNUTLS_HOOK_PRE, add_cert_hook);
+            handshake(&p);
+            if (p.cret != 0 || p.sret != 0)
+                fprintf(stderr, "  %s, %s\n", protos[i], which == 0 ? "server hook" : "client hook");
+            CHECK_INT(p.cret, 0);
+            CHECK_INT(p.sret, 0);
+            CHECK(gnutls_certificate_get_peers(p.s, &n) != NULL);
+            CHECK_INT(n, 2);
+            pair_free(&p);
+        }
+    }
+}
+
 /* ---- malformed TLS 1.2 certificate messages ---- */
 
 typedef void (*tamper_fn)(uint8_t *body, size_t len);
@@ -779,6 +835,15 @@ static void retrieve_function2_in(size_t version)
     CHECK_INT(p.cret, GNUTLS_E_USER_ERROR);
     pair_free(&p);
 
+    /* And the server's, with the same error. */
+    REQUIRE(pair_init(&p, &u) == 0);
+    gnutls_certificate_set_retrieve_function2(p.scred, retrieve_cb);
+    cb_mode = 1;
+    handshake(&p);
+    CHECK_INT(p.sret, GNUTLS_E_USER_ERROR);
+    CHECK_INT(p.cret, GNUTLS_E_FATAL_ALERT_RECEIVED);
+    pair_free(&p);
+
     /* The server's pair from a retrieve function too (no pair in its credentials). */
     {
         gnutls_datum_t sleaf, skey;
@@ -854,6 +919,7 @@ int main(void)
     RUN(test_mixed_versions);
     RUN(test_server_checks);
     RUN(test_tls12_malformed);
+    RUN(test_settings_from_hooks);
     gnutls_global_deinit();
     return t_done();
 }
